@@ -1,0 +1,83 @@
+"""Immutable market and alert records shared by every layer.
+
+These are plain frozen dataclasses (no Qt) so feeds, the rule engine, storage,
+the headless replay command and the UI all speak the same typed language
+instead of passing dicts or strings around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class AlertKind(str, Enum):
+    """What a rule reports. Values are stable identifiers stored in SQLite."""
+
+    ENTRY = "entry"
+    TAKE_PROFIT = "take_profit"
+    STOP_LOSS = "stop_loss"
+
+
+class TaskStatus(str, Enum):
+    """Lifecycle of a monitor task. Values are stored in SQLite; translate only for display."""
+
+    RUNNING = "running"
+    STOPPED = "stopped"
+    TRIGGERED = "triggered"
+
+
+class AlertSource(str, Enum):
+    """Where the price that fired an alert came from (shown on the alert's receipt)."""
+
+    LIVE = "live"
+    BACKFILL = "backfill"
+    REPLAY = "replay"
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One accepted price update.
+
+    ``time`` is tz-aware (A-shares Asia/Shanghai, crypto UTC). ``volume`` is the
+    volume traded since the previous tick of the same symbol (not cumulative).
+    """
+
+    symbol: str
+    time: datetime
+    price: float
+    volume: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One OHLCV bar. ``time`` is the bar's own timestamp as its source labels it."""
+
+    symbol: str
+    time: datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFired:
+    """A rule fired. Persisted before anybody is told, then shown as popup/tray/history.
+
+    ``level`` is the rule level that was met (for an entry zone, the bound that was
+    reached first, or the price itself when it was inside the zone); ``prev_price``
+    is the last price the rule saw before this one (None on the first price).
+    """
+
+    task_id: int | None
+    task_name: str
+    stock_code: str
+    kind: AlertKind
+    time: datetime
+    price: float
+    level: float
+    prev_price: float | None = None
+    source: AlertSource = AlertSource.LIVE
