@@ -1,0 +1,92 @@
+"""Display helpers shared by popups, the tray, the history view and the main window.
+
+One place decides how a price, a market time and an alert kind look, so a
+trader never sees the same alert rendered two different ways (e.g. ``1433.33``
+in the popup but ``1433.3300000001`` in the history table).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QCoreApplication
+
+from app.core.models import AlertKind
+
+#: Shown wherever a value is missing (no previous price, no time, ...).
+MISSING = "\u2014"  # em dash
+
+#: Significant digits kept when printing a float. 12 is well beyond any exchange
+#: tick size yet short enough to swallow binary float noise (0.1 + 0.2).
+_SIGNIFICANT_DIGITS = 12
+
+#: Colours per alert kind; popups and the history view use the same ones so the
+#: trader learns one code. Stop loss is red, take profit green, entry blue.
+KIND_COLORS: dict[AlertKind, str] = {
+    AlertKind.STOP_LOSS: "#d32f2f",
+    AlertKind.TAKE_PROFIT: "#2e7d32",
+    AlertKind.ENTRY: "#1565c0",
+}
+
+
+def kind_label(kind: AlertKind) -> str:
+    """Human, translated name of an alert kind.
+
+    The literal ``translate("Alerts", ...)`` calls are deliberate: lupdate only
+    extracts string literals, so a lookup table of English strings would not be
+    picked up for the Chinese translation file.
+    """
+    if kind is AlertKind.STOP_LOSS:
+        return QCoreApplication.translate("Alerts", "Stop loss")
+    if kind is AlertKind.TAKE_PROFIT:
+        return QCoreApplication.translate("Alerts", "Take profit")
+    if kind is AlertKind.ENTRY:
+        return QCoreApplication.translate("Alerts", "Entry zone")
+    # AlertKind is a str enum: a raw stored value still deserves a label.
+    return kind_label(AlertKind(kind))
+
+
+def kind_color(kind: AlertKind) -> str:
+    """Hex colour for an alert kind (see ``KIND_COLORS``)."""
+    return KIND_COLORS[AlertKind(kind)]
+
+
+def format_price(x: float | None) -> str:
+    """Price with exactly the decimals it needs: ``85240.45``, ``1433.33``, ``0.00001234``.
+
+    Prices come from very different markets (A-shares with 2-3 decimals, BTC in
+    the tens of thousands, meme coins at 1e-8), so a fixed number of decimals is
+    wrong somewhere. Rounding to 12 significant digits removes float noise, and
+    Decimal prints without scientific notation, which traders misread.
+    """
+    if x is None:
+        return MISSING
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return MISSING
+    if not math.isfinite(value):
+        return MISSING
+    try:
+        text = format(Decimal(f"{value:.{_SIGNIFICANT_DIGITS}g}"), "f")
+    except InvalidOperation:  # pragma: no cover - a finite float always parses
+        return MISSING
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text
+
+
+def format_time(dt: datetime | None) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in the datetime's own timezone.
+
+    Market times are shown as the market labels them (Shanghai time for
+    A-shares, UTC for crypto) and are deliberately *not* converted to the local
+    zone: the trader compares them with the exchange's own chart and QMT.
+    """
+    if dt is None:
+        return MISSING
+    return dt.strftime("%Y-%m-%d %H:%M:%S")
