@@ -1,0 +1,137 @@
+"""The monitoring service: rules in SQLite, the engine in memory, alerts persisted first.
+
+This is the one place that ties the rule engine to storage. It guarantees the
+product's promise: an alert is committed (together with the rule state that
+prevents it firing again) before anyone is told, and if that commit fails the
+engine is reset from the database so the alert fires again on the next price
+instead of being lost. Pure Python: the Qt worker in ``monitor_worker`` only
+moves calls onto its thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Tick
+from app.monitors.engine import RuleEngine
+from app.monitors.rules import Rule, validate_rule
+from app.storage.repository import AlertRecord, RuleNotFound, Store
+
+log = logging.getLogger(__name__)
+
+# Which fired flags a level change clears: moving a level is a new instruction.
+_KIND_FIELDS: dict[AlertKind, tuple[str, ...]] = {
+    AlertKind.ENTRY: ("entry_min", "entry_max"),
+    AlertKind.TAKE_PROFIT: ("take_profit",),
+    AlertKind.STOP_LOSS: ("stop_loss",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAlert:
+    """An alert that is already safely in the database, with its row id."""
+
+    id: int
+    alert: AlertFired
+
+
+class MonitorService:
+    """Edits rules, evaluates prices and records alerts, in that order of trust."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._engine = RuleEngine()
+        self.reload()
+
+    def reload(self) -> list[Rule]:
+        """Re-read every rule from the database into the engine."""
+        rules = self._store.list_rules()
+        self._engine.load(rules)
+        return rules
+
+    def rules(self) -> list[Rule]:
+        return sorted(self._engine.rules(), key=lambda r: r.id or 0)
+
+    # ----- editing --------------------------------------------------------
+    def save_rule(self, data: Mapping[str, Any], rule_id: int | None = None) -> Rule:
+        """Validate and store a new rule (``rule_id`` None) or an edit of an existing one.
+
+        Raises ``RuleValidationError`` (nothing saved) or ``RuleNotFound``.
+        """
+        base = self._store.get_rule(rule_id) if rule_id is not None else None
+        if rule_id is not None and base is None:
+            raise RuleNotFound(rule_id)
+        rule = validate_rule(data, base=base)
+        if base is not None:
+            rule = _clear_fired_for_moved_levels(base, rule)
+        saved = self._store.save_rule(rule)
+        self._engine.upsert(saved)
+        return saved
+
+    def delete_rule(self, rule_id: int) -> None:
+        self._store.delete_rule(rule_id)
+        self._engine.remove(rule_id)
+
+    def start(self, rule_ids: Iterable[int] | None = None) -> list[Rule]:
+        """Start rules. One named rule that had triggered is re-armed (its fired flags
+        cleared); "start all" only resumes stopped rules, so it never re-fires alerts
+        the trader has already seen."""
+        if rule_ids is None:
+            stopped = [r.id for r in self._store.list_rules() if r.status is TaskStatus.STOPPED]
+            updated = self._store.set_status([i for i in stopped if i is not None], TaskStatus.RUNNING)
+        else:
+            updated = self._store.set_status(list(rule_ids), TaskStatus.RUNNING, clear_fired=True)
+        for rule in updated:
+            self._engine.upsert(rule)
+        return updated
+
+    def stop(self, rule_ids: Iterable[int] | None = None) -> list[Rule]:
+        """Stop rules (all running ones when ``rule_ids`` is None)."""
+        if rule_ids is None:
+            running = [r.id for r in self._store.list_rules() if r.status is TaskStatus.RUNNING]
+            ids: list[int] = [i for i in running if i is not None]
+        else:
+            ids = list(rule_ids)
+        updated = self._store.set_status(ids, TaskStatus.STOPPED)
+        for rule in updated:
+            self._engine.upsert(rule)
+        return updated
+
+    # ----- prices ---------------------------------------------------------
+    def process_ticks(
+        self, ticks: Sequence[Tick], source: AlertSource = AlertSource.LIVE
+    ) -> list[StoredAlert]:
+        """Evaluate ticks; persist alerts and rule state in one transaction, then return them.
+
+        If the commit fails the engine is reloaded from the database (so nothing is
+        marked fired that is not stored) and the error propagates to be shown.
+        """
+        evaluation = self._engine.on_ticks(ticks, source)
+        if not evaluation.alerts:
+            return []
+        try:
+            ids = self._store.record_alerts(evaluation.alerts, evaluation.changed)
+        except Exception:
+            log.exception("could not record %d alert(s); engine reset", len(evaluation.alerts))
+            self.reload()
+            raise
+        return [StoredAlert(i, a) for i, a in zip(ids, evaluation.alerts, strict=True)]
+
+    def alert_page(self, page: int, page_size: int) -> tuple[list[AlertRecord], int]:
+        return self._store.alert_page(page, page_size)
+
+
+def _clear_fired_for_moved_levels(before: Rule, after: Rule) -> Rule:
+    """A kind whose level moved may fire again; a triggered rule whose exit moved re-arms."""
+    fired = set(after.fired)
+    for kind, fields in _KIND_FIELDS.items():
+        if any(getattr(before, f) != getattr(after, f) for f in fields):
+            fired.discard(kind)
+    status = after.status
+    exits = {AlertKind.STOP_LOSS, AlertKind.TAKE_PROFIT}
+    if status is TaskStatus.TRIGGERED and not (fired & exits) and not fired >= after.watched_kinds:
+        status = TaskStatus.RUNNING
+    return after.with_changes(fired=frozenset(fired), status=status)
