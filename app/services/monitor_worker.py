@@ -37,6 +37,7 @@ class MonitorWorker(QObject):
     start_requested = Signal(object)  # list of rule ids, or None for all stopped rules
     stop_requested = Signal(object)  # list of rule ids, or None for all running rules
     page_requested = Signal(int, int)  # page (0-based), page size
+    acknowledge_requested = Signal(object)  # list of alert ids
     ticks_received = Signal(object)  # list[Tick]
 
     # results (delivered to the GUI thread)
@@ -59,6 +60,7 @@ class MonitorWorker(QObject):
         self.start_requested.connect(self._start)
         self.stop_requested.connect(self._stop)
         self.page_requested.connect(self._page)
+        self.acknowledge_requested.connect(self._acknowledge)
         self.ticks_received.connect(self._on_ticks)
 
     @property
@@ -108,6 +110,17 @@ class MonitorWorker(QObject):
     @Slot(object)
     def _stop(self, rule_ids: list[int] | None) -> None:
         self._run(lambda s: s.stop(rule_ids))
+
+    @Slot(object)
+    def _acknowledge(self, alert_ids: list[int]) -> None:
+        service = self._require()
+        if service is None:
+            return
+        try:
+            service.acknowledge(alert_ids)
+        except Exception as exc:
+            log.exception("acknowledging alerts failed")
+            self.failed.emit(str(exc))
 
     @Slot(int, int)
     def _page(self, page: int, page_size: int) -> None:

@@ -120,6 +120,10 @@ class MonitorService:
             raise
         return [StoredAlert(i, a) for i, a in zip(ids, evaluation.alerts, strict=True)]
 
+    def acknowledge(self, alert_ids: Iterable[int]) -> int:
+        """Mark alerts as seen (the popup's Acknowledge button)."""
+        return self._store.acknowledge(alert_ids)
+
     def alert_page(self, page: int, page_size: int) -> tuple[list[AlertRecord], int]:
         return self._store.alert_page(page, page_size)
 

@@ -1,0 +1,168 @@
+"""The alert history: every alert ever fired, newest first, a page at a time.
+
+Pages are read by the monitor worker (off the GUI thread); the panel only asks
+for a page and shows what comes back, so a long history never slows the window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import AlertKind, AlertSource
+from app.storage.repository import AlertRecord
+from app.ui.formatting import format_price, format_time, kind_label
+
+_KIND_COLOURS = {
+    AlertKind.STOP_LOSS: QColor("#d32f2f"),
+    AlertKind.TAKE_PROFIT: QColor("#1b7f3b"),
+    AlertKind.ENTRY: QColor("#1565c0"),
+}
+
+
+class AlertTableModel(QAbstractTableModel):
+    COLUMNS = ("event_time", "stock_code", "task_name", "kind", "price", "level", "prev_price", "source")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AlertRecord] = []
+
+    def set_rows(self, rows: list[AlertRecord]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> AlertRecord | None:
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            "event_time": self.tr("Time"),
+            "stock_code": self.tr("Symbol"),
+            "task_name": self.tr("Task"),
+            "kind": self.tr("Alert"),
+            "price": self.tr("Price"),
+            "level": self.tr("Level"),
+            "prev_price": self.tr("Previous price"),
+            "source": self.tr("Data"),
+        }[self.COLUMNS[section]]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        record = self.row(index.row())
+        if record is None:
+            return None
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "kind":
+            return _KIND_COLOURS[record.kind]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Recorded at %1").replace("%1", format_time(record.created_at.astimezone()))
+        return None
+
+    def _display(self, record: AlertRecord, column: str) -> str:
+        if column == "event_time":
+            return format_time(record.event_time)
+        if column == "stock_code":
+            return record.stock_code
+        if column == "task_name":
+            return record.task_name
+        if column == "kind":
+            return kind_label(record.kind)
+        if column == "price":
+            return format_price(record.price)
+        if column == "level":
+            return format_price(record.level)
+        if column == "prev_price":
+            return format_price(record.prev_price)
+        if column == "source":
+            return {
+                AlertSource.LIVE: self.tr("live"),
+                AlertSource.BACKFILL: self.tr("backfill"),
+                AlertSource.REPLAY: self.tr("replay"),
+            }[record.source]
+        return ""
+
+
+class AlertHistoryPanel(QWidget):
+    """Paged alert history; emits ``page_requested`` and shows ``show_page`` results."""
+
+    page_requested = Signal(int, int)
+    PAGE_SIZE = 50
+
+    def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self.page_size = page_size
+        self.page = 0
+        self.total = 0
+        self.model = AlertTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.previous_button = QPushButton(self.tr("Newer"))
+        self.next_button = QPushButton(self.tr("Older"))
+        self.page_label = QLabel()
+        self.previous_button.clicked.connect(lambda: self.request(self.page - 1))
+        self.next_button.clicked.connect(lambda: self.request(self.page + 1))
+        bar = QHBoxLayout()
+        bar.addWidget(self.page_label)
+        bar.addStretch(1)
+        bar.addWidget(self.previous_button)
+        bar.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(bar)
+        self._update_controls()
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def request(self, page: int) -> None:
+        page = max(0, min(page, self.page_count - 1))
+        self.page_requested.emit(page, self.page_size)
+
+    def refresh(self) -> None:
+        """Re-read the page on show (new alerts appear on the first page)."""
+        self.request(self.page)
+
+    def show_page(self, page: int, rows: list[AlertRecord], total: int) -> None:
+        self.page = page
+        self.total = total
+        self.model.set_rows(rows)
+        self._update_controls()
+
+    def _update_controls(self) -> None:
+        self.page_label.setText(
+            self.tr("Page %1 of %2 · %3 alerts")
+            .replace("%1", str(self.page + 1))
+            .replace("%2", str(self.page_count))
+            .replace("%3", str(self.total))
+        )
+        self.previous_button.setEnabled(self.page > 0)
+        self.next_button.setEnabled(self.page + 1 < self.page_count)

@@ -1,0 +1,166 @@
+"""Start the GUI: Qt application on a qasync loop, monitor thread, demo feed, main window.
+
+The order matters for "never silently miss one": the feed starts only after the
+database is open and the rules are loaded into the engine, so no early tick is
+evaluated against an empty rule set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app.feeds.bridge import FeedBridge
+from app.feeds.demo import DemoFeed
+from app.services.monitor_worker import MonitorThread
+from app.ui.i18n import install_translators, resolve_language
+from app.ui.main_window import MainWindow
+from app.ui.settings import AppSettings
+
+log = logging.getLogger(__name__)
+ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "app.svg"
+
+
+class Session(QObject):
+    """Everything one running app owns, so tests and ``main`` start and stop it the same way.
+
+    Two things happen off the GUI thread at start-up: the database opens in the
+    monitor thread and the demo feed loads its bar files in a loader thread. The
+    feed starts only when both are done, so no tick is evaluated against an empty
+    rule set and the window is responsive from the first frame.
+    """
+
+    feed_loaded = Signal(object)  # DemoFeed, emitted from the loader thread
+    feed_failed = Signal(str)
+
+    def __init__(self, *, db_path: Path, settings: AppSettings, speed: float | None, history_bars: int) -> None:
+        super().__init__()
+        self.monitor = MonitorThread(db_path)
+        self.bridge = FeedBridge()
+        self.window = MainWindow(settings=settings, worker=self.monitor.worker, db_path=db_path)
+        self.feed: DemoFeed | None = None
+        self._database_open = False
+        self._stopping = False
+        self._speed = speed if speed is not None else settings.demo_speed
+        self._history_bars = history_bars
+        self.bridge.ticks_received.connect(self.window.on_ticks)
+        self.bridge.ticks_received.connect(self.monitor.worker.ticks_received)
+        self.bridge.error.connect(self.window.show_error)
+        self.monitor.worker.opened.connect(self._on_database_opened)
+        self.feed_loaded.connect(self._on_feed_loaded)
+        self.feed_failed.connect(self.window.show_error)
+
+    def start(self) -> None:
+        self.monitor.start()
+        threading.Thread(target=self._load_feed, name="feed-loader", daemon=True).start()
+
+    def _load_feed(self) -> None:
+        try:
+            feed = DemoFeed(
+                self.bridge.make_sink(),
+                speed=self._speed,
+                history_bars=self._history_bars,
+                on_error=self.bridge.make_error_handler(),
+            )
+        except Exception as exc:  # a broken resource file must not leave a dead window
+            log.exception("demo feed could not load")
+            self.feed_failed.emit(f"demo data could not be loaded: {exc}")
+            return
+        self.feed_loaded.emit(feed)
+
+    def _on_feed_loaded(self, feed: DemoFeed) -> None:
+        if self._stopping:
+            return
+        self.feed = feed
+        self.window.attach_feed(feed)
+        self._start_feed_when_ready()
+
+    def _on_database_opened(self, *_args: object) -> None:
+        self._database_open = True
+        self._start_feed_when_ready()
+
+    def _start_feed_when_ready(self) -> None:
+        if self.feed is not None and self._database_open and not self.feed.is_running and not self._stopping:
+            self.feed.start()
+
+    def shutdown(self) -> None:
+        """Stop the feed first (no new ticks), then let the worker finish and close the db."""
+        self._stopping = True
+        if self.feed is not None:
+            self.feed.stop()
+        self.window.shutdown()
+        self.monitor.stop()
+
+
+def build_session(
+    *, db_path: Path, settings: AppSettings, speed: float | None = None, history_bars: int = 240
+) -> Session:
+    """Wire feed → bridge → (window, monitor worker) and start the background work."""
+    session = Session(db_path=db_path, settings=settings, speed=speed, history_bars=history_bars)
+    session.start()
+    return session
+
+
+def _install_excepthooks() -> None:
+    """An exception anywhere is logged, never a silent dead thread or a vanished window."""
+
+    def on_exception(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
+
+    def on_thread_exception(args: threading.ExceptHookArgs) -> None:
+        log.critical(
+            "unhandled exception in thread %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
+        )
+
+    sys.excepthook = on_exception
+    threading.excepthook = on_thread_exception
+
+
+def _screenshot(app: QApplication, path: Path) -> None:
+    """Developer switch: save what the screen shows (window, popups) and quit."""
+    screen = app.primaryScreen()
+    pixmap = screen.grabWindow(0)
+    if not pixmap.save(str(path)):
+        log.error("could not save screenshot to %s", path)
+    app.quit()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Run the window until it is closed; returns the process exit code."""
+    _install_excepthooks()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("PriceMonitor")
+    app.setOrganizationName("PriceMonitor")
+    app.setWindowIcon(QIcon(str(ICON)))
+    settings = AppSettings(args.settings)
+    language = resolve_language(args.lang or settings.language)
+    translators = install_translators(app, language)  # noqa: F841 - kept alive for the run
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    session = build_session(
+        db_path=args.db, settings=settings, speed=args.speed, history_bars=args.history_bars
+    )
+    session.window.closed.connect(app.quit)
+    session.window.show()
+    if args.screenshot is not None:
+        QTimer.singleShot(int(args.screenshot_after * 1000), lambda: _screenshot(app, args.screenshot))
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+    finally:
+        session.shutdown()
+    return 0

@@ -1,0 +1,397 @@
+"""The main window: watchlist, live chart, monitor panel, alert history, status bar.
+
+It is the GUI end of the tick path. Ticks arrive as batched Qt signals and only
+update in-memory bars and quotes; the screen is repainted by a ≤30 Hz timer, so
+a burst of ticks never queues a burst of paints. Alerts arrive from the monitor
+worker already committed to SQLite and are shown at once (popup, tray, sound).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+)
+
+from app.core.models import Tick
+from app.feeds.base import Instrument
+from app.feeds.demo import DemoFeed
+from app.market.bars import BarSeries
+from app.market.quotes import Quote
+from app.market.rate import TickRateMeter
+from app.monitors.rules import Rule
+from app.monitors.sessions import market_timezone
+from app.services.monitor_worker import MonitorWorker
+from app.services.monitoring import StoredAlert
+from app.ui.alert_history import AlertHistoryPanel
+from app.ui.chart import CandleChart, LevelSet
+from app.ui.i18n import AUTO
+from app.ui.monitor_panel import MonitorPanel
+from app.ui.popup import PopupManager
+from app.ui.settings import AppSettings
+from app.ui.sound import AlertSound
+from app.ui.tray import AlertTray
+from app.ui.watchlist import Watchlist
+
+log = logging.getLogger(__name__)
+
+REPAINT_HZ = 30
+SPEEDS = (0.25, 1.0, 4.0, 16.0, 64.0, 256.0)
+
+
+class MainWindow(QMainWindow):
+    """Composes the panels and routes feed, worker and user signals between them."""
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        *,
+        settings: AppSettings,
+        worker: MonitorWorker,
+        db_path: Path,
+        tray: AlertTray | None = None,
+        sound: AlertSound | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.worker = worker
+        self.feed: DemoFeed | None = None
+        self.db_path = db_path
+        self.setWindowTitle(self.tr("Price Monitor"))
+        self.resize(1400, 900)
+
+        self.series: dict[str, BarSeries] = {}
+        self.quotes: dict[str, Quote] = {}
+        self.instruments: dict[str, Instrument] = {}
+        self.rules: list[Rule] = []
+        self.rate = TickRateMeter(window_s=2.0)
+        self._dirty_quotes: set[str] = set()
+        self.current_symbol: str | None = None
+
+        self.chart = CandleChart()
+        self.chart.set_placeholder(self.tr("Waiting for data…"))
+        self.setCentralWidget(self.chart)
+        self._build_watchlist_dock()
+        self._build_bottom_dock()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.popups = PopupManager(self)
+        self.popups.set_duration(settings.popup_seconds)
+        self.popups.show_on_chart.connect(self.show_symbol_from_alert)
+        self.popups.acknowledged.connect(self._acknowledge)
+        self.popups.more_clicked.connect(self.show_history)
+        self.tray = tray if tray is not None else AlertTray(self)
+        self.tray.show_window_requested.connect(self.bring_to_front)
+        self.tray.quit_requested.connect(self.close)
+        self.sound = sound if sound is not None else AlertSound()
+        self.sound.enabled = settings.sound_enabled
+
+        self._connect_worker()
+
+        self._repaint = QTimer(self)
+        self._repaint.setInterval(1000 // REPAINT_HZ)
+        self._repaint.timeout.connect(self._on_repaint)
+        self._repaint.start()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(1000)
+        self._status_timer.timeout.connect(self._update_status)
+        self._status_timer.start()
+        self.resizeDocks([self.watchlist_dock], [320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.bottom_dock], [300], Qt.Orientation.Vertical)
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    # ----- construction ----------------------------------------------------
+    def _build_watchlist_dock(self) -> None:
+        self.watchlist = Watchlist()
+        self.watchlist.symbol_selected.connect(self.show_symbol)
+        dock = QDockWidget(self.tr("Watchlist"), self)
+        dock.setObjectName("watchlistDock")
+        dock.setWidget(self.watchlist)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.watchlist_dock = dock
+
+    def _build_bottom_dock(self) -> None:
+        self.monitor_panel = MonitorPanel()
+        self.history_panel = AlertHistoryPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.monitor_panel, self.tr("Monitor"))
+        self.tabs.addTab(self.history_panel, self.tr("Alert history"))
+        dock = QDockWidget(self.tr("Rules and alerts"), self)
+        dock.setObjectName("rulesDock")
+        dock.setWidget(self.tabs)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.bottom_dock = dock
+        self.monitor_panel.rule_selected.connect(self._on_rule_selected)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Feed"))
+        bar.setObjectName("feedToolbar")
+        self.addToolBar(bar)
+        self.demo_label = QLabel(self.tr("DEMO DATA — replaying recorded market data"))
+        self.demo_label.setStyleSheet(
+            "QLabel { background: #ffb300; color: #000; font-weight: bold; padding: 2px 8px; }"
+        )
+        bar.addWidget(self.demo_label)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr("Replay speed")))
+        self.speed_box = QComboBox()
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:g}×", speed)
+        current = min(SPEEDS, key=lambda s: abs(s - self.settings.demo_speed))
+        self.speed_box.setCurrentIndex(SPEEDS.index(current))
+        self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
+        bar.addWidget(self.speed_box)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.watchlist_dock.toggleViewAction())
+        view_menu.addAction(self.bottom_dock.toggleViewAction())
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        language_menu = settings_menu.addMenu(self.tr("Language"))
+        group = QActionGroup(self)
+        for code, label in ((AUTO, self.tr("Follow system")), ("zh_CN", "简体中文"), ("en", "English")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(self.settings.language == code)
+            action.triggered.connect(lambda _checked=False, c=code: self._choose_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+        self.sound_action = QAction(self.tr("Alert sound"), self, checkable=True)
+        self.sound_action.setChecked(self.settings.sound_enabled)
+        self.sound_action.toggled.connect(self._toggle_sound)
+        settings_menu.addAction(self.sound_action)
+
+    def _build_status_bar(self) -> None:
+        self.feed_status = QLabel()
+        self.rate_status = QLabel()
+        self.db_status = QLabel(self.tr("Database: %1").replace("%1", self.db_path.name))
+        self.db_status.setToolTip(str(self.db_path))
+        status = self.statusBar()
+        status.addPermanentWidget(self.feed_status)
+        status.addPermanentWidget(self.rate_status)
+        status.addPermanentWidget(self.db_status)
+
+    def _connect_worker(self) -> None:
+        worker = self.worker
+        panel = self.monitor_panel
+        panel.save_requested.connect(worker.save_requested)
+        panel.delete_requested.connect(worker.delete_requested)
+        panel.start_requested.connect(worker.start_requested)
+        panel.stop_requested.connect(worker.stop_requested)
+        self.history_panel.page_requested.connect(worker.page_requested)
+        worker.opened.connect(self._on_database_opened)
+        worker.rules_changed.connect(self.set_rules)
+        worker.rule_saved.connect(panel.on_rule_saved)
+        worker.rule_refused.connect(panel.on_rule_refused)
+        worker.alerts_fired.connect(self.on_alerts)
+        worker.alert_page_ready.connect(self.history_panel.show_page)
+        worker.failed.connect(self.show_error)
+
+    def attach_feed(self, feed: DemoFeed) -> None:
+        """Fill watchlist and chart from a loaded feed's instruments and history."""
+        self.feed = feed
+        feed.set_speed(float(self.speed_box.currentData()))
+        names: dict[str, str] = {}
+        for instrument in feed.instruments():
+            symbol = instrument.symbol
+            tz = market_timezone(symbol)
+            self.instruments[symbol] = instrument
+            series = BarSeries(symbol, tz)
+            history = feed.history(symbol)
+            series.load(history)
+            quote = Quote(symbol, tz, instrument.prev_close)
+            quote.seed(history)
+            self.series[symbol] = series
+            self.quotes[symbol] = quote
+            self.watchlist.add_symbol(symbol, instrument.name)
+            self.watchlist.update_quote(quote)
+            names[symbol] = instrument.name
+        self.monitor_panel.set_instruments(names)
+        if self.watchlist.symbols():
+            self.watchlist.select_symbol(self.watchlist.symbols()[0])
+
+    # ----- feed ------------------------------------------------------------
+    def on_ticks(self, ticks: Sequence[Tick]) -> None:
+        """Cheap per-tick bookkeeping only; painting happens on the timer."""
+        for tick in ticks:
+            series = self.series.get(tick.symbol)
+            if series is None:
+                continue
+            series.add_tick(tick)
+            self.quotes[tick.symbol].update(tick.time, tick.price)
+            self._dirty_quotes.add(tick.symbol)
+        self.rate.add(len(ticks))
+
+    def _on_repaint(self) -> None:
+        for symbol in self._dirty_quotes:
+            self.watchlist.update_quote(self.quotes[symbol])
+        self._dirty_quotes.clear()
+        self.chart.refresh()
+
+    def _update_status(self) -> None:
+        self.feed_status.setText(self.tr("Feed: demo (%1 symbols)").replace("%1", str(len(self.series))))
+        self.rate_status.setText(self.tr("%1 ticks/s").replace("%1", f"{self.rate.rate():.0f}"))
+
+    def _on_speed_changed(self, index: int) -> None:
+        speed = float(self.speed_box.itemData(index))
+        if self.feed is not None:
+            self.feed.set_speed(speed)
+        self.settings.demo_speed = speed
+
+    # ----- symbols and rules -------------------------------------------
+    def show_symbol(self, symbol: str) -> None:
+        """Show a symbol's chart with its rules' levels (also from popups and the form)."""
+        if symbol not in self.series:
+            return
+        if symbol != self.current_symbol:
+            self.current_symbol = symbol
+            self.chart.set_series(self.series[symbol])
+            self.watchlist.select_symbol(symbol)
+            self.monitor_panel.suggest_symbol(symbol)
+        self._update_levels()
+
+    def set_rules(self, rules: list[Rule]) -> None:
+        self.rules = list(rules)
+        self.monitor_panel.set_rules(self.rules)
+        self._update_levels()
+
+    def _on_rule_selected(self, rule: Rule | None) -> None:
+        if rule is not None and rule.stock_code in self.series:
+            self.show_symbol(rule.stock_code)
+        self._update_levels()
+
+    def _update_levels(self) -> None:
+        selected = self.monitor_panel.selected_rule()
+        levels = [
+            LevelSet(
+                label=rule.task_name,
+                take_profit=rule.take_profit,
+                stop_loss=rule.stop_loss,
+                entry_min=rule.entry_min,
+                entry_max=rule.entry_max,
+                highlighted=selected is not None and rule.id == selected.id,
+            )
+            for rule in self.rules
+            if rule.stock_code == self.current_symbol
+            and (rule.status.value == "running" or (selected is not None and rule.id == selected.id))
+        ]
+        self.chart.set_levels(levels)
+
+    # ----- alerts ------------------------------------------------------
+    def on_alerts(self, stored: Sequence[StoredAlert]) -> None:
+        """Alerts are already committed; now make sure the trader sees them."""
+        notify_ids = {r.id for r in self.rules if r.notification_enabled}
+        for item in stored:
+            alert = item.alert
+            if alert.task_id is not None and alert.task_id not in notify_ids:
+                continue
+            self.popups.show_alert(alert, item.id)
+            self.tray.notify(alert)
+            self.sound.play(alert.kind)
+        if stored:
+            QApplication.alert(self)
+            self.statusBar().showMessage(
+                self.tr("%1 new alert(s)").replace("%1", str(len(stored))), 10_000
+            )
+        self.history_panel.request(0 if self.history_panel.page == 0 else self.history_panel.page)
+
+    def _on_database_opened(self, rules: list[Rule], recovered_from: Path | None) -> None:
+        self.set_rules(rules)
+        self.history_panel.request(0)
+        if recovered_from is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Database repaired"),
+                self.tr(
+                    "The database could not be read and was set aside as\n%1\n"
+                    "A new, empty database is in use. Nothing was deleted."
+                ).replace("%1", str(recovered_from)),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.open()
+            self.recovery_box = box
+
+    def show_error(self, message: str) -> None:
+        log.error("%s", message)
+        self.statusBar().showMessage(self.tr("Error: %1").replace("%1", message), 30_000)
+
+    # ----- window --------------------------------------------------------
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.tray.clear_unread()
+
+    def show_symbol_from_alert(self, symbol: str) -> None:
+        self.bring_to_front()
+        self.show_symbol(symbol)
+
+    def show_history(self) -> None:
+        self.bring_to_front()
+        self.bottom_dock.show()
+        self.tabs.setCurrentWidget(self.history_panel)
+
+    def _acknowledge(self, alert_id: int | None) -> None:
+        if alert_id is not None:
+            self.worker.acknowledge_requested.emit([alert_id])
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """The trader looked at the window: the tray's unread count is cleared."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.tray.clear_unread()
+        super().changeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop painting and take popups and the tray icon down (no ghost icon on Windows)."""
+        self._repaint.stop()
+        self._status_timer.stop()
+        self.popups.close_all()
+        self.tray.shutdown()
+
+    def _toggle_sound(self, enabled: bool) -> None:
+        self.sound.enabled = enabled
+        self.settings.sound_enabled = enabled
+
+    def _choose_language(self, code: str) -> None:
+        if code == self.settings.language:
+            return
+        self.settings.language = code
+        self.settings.sync()
+        answer = QMessageBox.question(
+            self,
+            self.tr("Language"),
+            self.tr("The new language is used after a restart. Restart now?"),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            QProcess.startDetached(sys.executable, sys.argv)
+            self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        super().closeEvent(event)
+        self.closed.emit()

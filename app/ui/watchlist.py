@@ -1,0 +1,86 @@
+"""The watchlist: symbol, name, last price and change, coloured the Chinese way.
+
+Repainted from the window's timer (not per tick) so a busy feed costs the
+screen nothing extra; red = up, green = down, as A-share traders read it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from app.market.quotes import Quote
+from app.ui.formatting import format_price
+
+UP = QColor("#d32f2f")
+DOWN = QColor("#1b7f3b")
+
+
+class Watchlist(QTableWidget):
+    """One row per instrument; emits ``symbol_selected`` when the trader picks a row."""
+
+    symbol_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 4, parent)
+        self.setHorizontalHeaderLabels([self.tr("Symbol"), self.tr("Name"), self.tr("Last"), self.tr("Change")])
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self._rows: dict[str, int] = {}
+        self.currentCellChanged.connect(self._on_current_changed)
+
+    def add_symbol(self, symbol: str, name: str) -> None:
+        if symbol in self._rows:
+            return
+        row = self.rowCount()
+        self.insertRow(row)
+        self._rows[symbol] = row
+        self.setItem(row, 0, QTableWidgetItem(symbol))
+        self.setItem(row, 1, QTableWidgetItem(name))
+        for column in (2, 3):
+            item = QTableWidgetItem("—")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, column, item)
+
+    def symbols(self) -> list[str]:
+        return list(self._rows)
+
+    def select_symbol(self, symbol: str) -> None:
+        row = self._rows.get(symbol)
+        if row is not None:
+            self.selectRow(row)
+
+    def current_symbol(self) -> str | None:
+        row = self.currentRow()
+        item = self.item(row, 0) if row >= 0 else None
+        return item.text() if item else None
+
+    def update_quote(self, quote: Quote) -> None:
+        row = self._rows.get(quote.symbol)
+        if row is None or quote.last is None:
+            return
+        change = quote.change_pct
+        colour = UP if (change or 0) > 0 else DOWN if (change or 0) < 0 else None
+        last_item = self.item(row, 2)
+        change_item = self.item(row, 3)
+        last_item.setText(format_price(quote.last))
+        change_item.setText("—" if change is None else f"{change:+.2f}%")
+        for item in (last_item, change_item):
+            if colour is None:
+                item.setData(Qt.ItemDataRole.ForegroundRole, None)
+            else:
+                item.setForeground(colour)
+
+    def text_at(self, symbol: str, column: int) -> str:
+        row = self._rows[symbol]
+        return self.item(row, column).text()
+
+    def _on_current_changed(self, row: int, _c: int, _pr: int, _pc: int) -> None:
+        item = self.item(row, 0) if row >= 0 else None
+        if item is not None:
+            self.symbol_selected.emit(item.text())

@@ -1,0 +1,64 @@
+"""Price Monitor — `uv run main.py` starts the app, `uv run main.py replay …` replays a file.
+
+The replay path never imports Qt, so it runs on a headless server and starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def _positive_speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.1 <= value <= 1000:
+        raise argparse.ArgumentTypeError("must be between 0.1 and 1000 (1 = one bar per 250 ms)")
+    return value
+
+
+def gui_arguments(argv: list[str]) -> argparse.Namespace:
+    from app.storage.db import default_db_path
+
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Desktop price monitor with take-profit / stop-loss / entry-zone alerts. "
+        "Subcommand: 'replay' (see 'main.py replay --help').",
+    )
+    parser.add_argument("--db", type=Path, default=None, help="SQLite database file (default: user data dir)")
+    parser.add_argument("--speed", type=_positive_speed, default=None,
+                        help="demo replay speed: 1 = one bar per 250 ms, 4 = four times faster")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), default=None, help="UI language")
+    parser.add_argument("--settings", type=Path, default=None, help="settings .ini file (default: per user)")
+    parser.add_argument("--history-bars", type=int, default=240, help="bars preloaded into the chart")
+    parser.add_argument("--screenshot", type=Path, default=None,
+                        help="developer: save a screenshot to this PNG after --screenshot-after s, then quit")
+    parser.add_argument("--screenshot-after", type=float, default=5.0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.db is None:
+        args.db = default_db_path()
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "replay":
+        from app.replay import run
+
+        return run(argv[1:])
+    args = gui_arguments(argv)
+    from app.logging_setup import setup_logging
+
+    setup_logging()
+    from app.ui.application import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    logging.captureWarnings(True)
+    sys.exit(main())

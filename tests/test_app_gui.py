@@ -1,0 +1,217 @@
+"""End to end on a real Qt event loop: demo feed → form rule → SQLite → alert popup, tray, history.
+
+The whole app is built as ``main.py`` builds it (monitor worker thread, demo feed
+thread, bridge), with a database and settings file in tmp_path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from app.core.models import AlertKind, TaskStatus
+from app.storage.db import open_database
+from app.storage.repository import Store
+from app.ui.application import Session, build_session
+from app.ui.settings import AppSettings
+from app.ui.sound import AlertSound
+
+SYMBOL = "BTC/USDT"
+
+
+@pytest.fixture
+def tray_messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """Pretend the desktop has a tray and record what would be shown in it."""
+    shown: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage", lambda self, *args: shown.append(args))
+    return shown
+
+
+@pytest.fixture
+def sounds(monkeypatch: pytest.MonkeyPatch) -> list[AlertKind]:
+    played: list[AlertKind] = []
+    original = AlertSound.play
+
+    def record(self: AlertSound, kind: AlertKind) -> None:
+        played.append(kind)
+        original(self, kind)
+
+    monkeypatch.setattr(AlertSound, "play", record)
+    return played
+
+
+@pytest.fixture
+def sessions() -> Any:
+    """Every session a test starts is shut down, even when the test fails."""
+    started: list[Session] = []
+    yield started
+    for session in started:
+        session.window.close()
+        session.shutdown()
+
+
+def start(qtbot: Any, tmp_path: Path, sessions: list[Session], speed: float = 8.0) -> Session:
+    session = build_session(
+        db_path=tmp_path / "monitor.db",
+        settings=AppSettings(tmp_path / "settings.ini"),
+        speed=speed,
+        history_bars=120,
+    )
+    sessions.append(session)
+    session.window.show()
+    qtbot.waitUntil(lambda: session.feed is not None and session.feed.ticks_sent > 0, timeout=20_000)
+    return session
+
+
+def last_price(session: Session, symbol: str = SYMBOL) -> float:
+    quote = session.window.quotes[symbol]
+    assert quote.last is not None
+    return quote.last
+
+
+def fill_form(session: Session, qtbot: Any, **fields: str) -> None:
+    form = session.window.monitor_panel.form
+    session.window.monitor_panel.new_rule(SYMBOL)
+    for name, text in fields.items():
+        widget = getattr(form, name)
+        if name == "stock_code":
+            widget.setCurrentText(text)
+        else:
+            widget.clear()
+            if text.isascii():
+                qtbot.keyClicks(widget, text)
+            else:  # QTest can only type ASCII; Chinese arrives through the IME as committed text
+                widget.insert(text)
+
+
+def test_rule_from_form_fires_popup_tray_sound_history_and_survives_restart(
+    qtbot: Any, tmp_path: Path, tray_messages: list, sounds: list, sessions: list
+) -> None:
+    session = start(qtbot, tmp_path, sessions)
+    window = session.window
+    try:
+        # a target just under the live price: the next tick at or above it fires
+        target = round(last_price(session) * 0.995, 2)
+        fill_form(session, qtbot, task_name="BTC 止盈", take_profit=f"{target}",
+                  stop_loss=f"{round(target * 0.5, 2)}")
+        qtbot.mouseClick(window.monitor_panel.save_button, Qt.MouseButton.LeftButton)
+
+        qtbot.waitUntil(lambda: window.popups.count() >= 1, timeout=10_000)
+        qtbot.waitUntil(lambda: window.history_panel.model.rowCount() == 1, timeout=5_000)
+        record = window.history_panel.model.row(0)
+        assert record is not None
+        assert (record.kind, record.stock_code, record.task_name) == (AlertKind.TAKE_PROFIT, SYMBOL, "BTC 止盈")
+        assert record.price >= target and record.level == target
+        assert len(tray_messages) == 1 and SYMBOL in tray_messages[0][0]
+        assert sounds == [AlertKind.TAKE_PROFIT]
+        qtbot.waitUntil(lambda: window.rules and window.rules[0].status is TaskStatus.TRIGGERED)
+    finally:
+        session.window.close()
+        session.shutdown()
+
+    # on disk, independently of the app: the rule is triggered and the alert is stored once
+    database = open_database(tmp_path / "monitor.db")
+    store = Store(database)
+    (rule,) = store.list_rules()
+    rows, total = store.alert_page(0, 50)
+    database.close()
+    assert rule.status is TaskStatus.TRIGGERED and rule.take_profit == target
+    assert total == 1 and rows[0].kind is AlertKind.TAKE_PROFIT
+
+    # restart: the rule, its status and the history are back, and nothing fires twice
+    again = start(qtbot, tmp_path, sessions)
+    try:
+        panel = again.window.monitor_panel
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5_000)
+        assert panel.model.rule_at(0).status is TaskStatus.TRIGGERED
+        qtbot.waitUntil(lambda: again.window.history_panel.total == 1, timeout=5_000)
+        sent = again.feed.ticks_sent
+        qtbot.waitUntil(lambda: again.feed.ticks_sent > sent + 20, timeout=10_000)
+        assert again.window.popups.count() == 0
+        assert again.window.history_panel.total == 1
+    finally:
+        again.window.close()
+        again.shutdown()
+
+
+def test_invalid_rule_is_refused_in_the_form_and_nothing_is_saved(
+    qtbot: Any, tmp_path: Path, sessions: list
+) -> None:
+    session = start(qtbot, tmp_path, sessions)
+    panel = session.window.monitor_panel
+    try:
+        fill_form(session, qtbot, task_name="bad", take_profit="100", stop_loss="120")
+        with qtbot.assertNotEmitted(panel.save_requested, wait=300):
+            qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+        assert "120" in panel.message.text() and "100" in panel.message.text()
+        assert panel.form.stop_loss.styleSheet(), "the refused field is outlined"
+
+        fill_form(session, qtbot, task_name="", take_profit="100")
+        assert not panel.submit()
+        assert panel.message.text()
+    finally:
+        session.window.close()
+        session.shutdown()
+    database = open_database(tmp_path / "monitor.db")
+    assert Store(database).list_rules() == []
+    database.close()
+
+
+def test_start_stop_one_and_all(qtbot: Any, tmp_path: Path, sessions: list) -> None:
+    session = start(qtbot, tmp_path, sessions, speed=1.0)
+    window = session.window
+    panel = window.monitor_panel
+    try:
+        price = last_price(session)
+        for name in ("a", "b"):
+            fill_form(session, qtbot, task_name=name, stop_loss=f"{round(price * 0.5, 2)}")
+            with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000):
+                panel.submit()
+        qtbot.waitUntil(lambda: len(window.rules) == 2)
+        assert {r.status for r in window.rules} == {TaskStatus.RUNNING}
+
+        panel.stop_all_button.click()
+        qtbot.waitUntil(lambda: {r.status for r in window.rules} == {TaskStatus.STOPPED})
+
+        panel.table.selectRow(0)
+        panel.start_button.click()
+        qtbot.waitUntil(lambda: [r.status for r in window.rules] == [TaskStatus.RUNNING, TaskStatus.STOPPED])
+
+        panel.start_all_button.click()
+        qtbot.waitUntil(lambda: {r.status for r in window.rules} == {TaskStatus.RUNNING})
+
+        panel.table.selectRow(1)
+        panel.delete_button.click()
+        qtbot.waitUntil(lambda: [r.task_name for r in window.rules] == ["a"])
+    finally:
+        window.close()
+        session.shutdown()
+
+
+def test_chart_shows_live_candles_and_the_rule_levels(qtbot: Any, tmp_path: Path, sessions: list) -> None:
+    session = start(qtbot, tmp_path, sessions, speed=16.0)
+    window = session.window
+    try:
+        window.show_symbol(SYMBOL)
+        series = window.series[SYMBOL]
+        before = len(series)
+        qtbot.waitUntil(lambda: len(series) > before + 2, timeout=10_000)
+        price = last_price(session)
+        fill_form(session, qtbot, task_name="lines", take_profit=f"{round(price * 1.5, 2)}",
+                  stop_loss=f"{round(price * 0.5, 2)}", entry_min=f"{round(price * 0.8, 2)}",
+                  entry_max=f"{round(price * 0.9, 2)}")
+        with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000):
+            window.monitor_panel.submit()
+        qtbot.waitUntil(lambda: len(window.chart.levels) == 1, timeout=5_000)
+        (level,) = window.chart.levels
+        assert level.take_profit == round(price * 1.5, 2) and level.stop_loss == round(price * 0.5, 2)
+        assert (level.entry_min, level.entry_max) == (round(price * 0.8, 2), round(price * 0.9, 2))
+        assert window.watchlist.text_at(SYMBOL, 2) not in ("", "—")
+    finally:
+        window.close()
+        session.shutdown()
