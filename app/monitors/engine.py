@@ -37,6 +37,7 @@ class _Armed:
 
     rule: Rule
     fired: set[AlertKind]
+    watched: frozenset[AlertKind]
     last_price: float | None = None
     last_checked: datetime | None = None
 
@@ -74,7 +75,7 @@ class RuleEngine:
         """Add or replace one rule. Replacing restarts its tracking (it has seen no price)."""
         key = rule.id if rule.id is not None else self._anonymous_key()
         self.remove(key)
-        armed = _Armed(rule=rule, fired=set(rule.fired))
+        armed = _Armed(rule=rule, fired=set(rule.fired), watched=rule.watched_kinds)
         self._by_key[key] = armed
         self._by_symbol.setdefault(rule.stock_code, []).append(armed)
 
@@ -176,7 +177,7 @@ class RuleEngine:
 
     @staticmethod
     def _can_fire(armed: _Armed, kind: AlertKind) -> bool:
-        return kind in armed.rule.watched_kinds and kind not in armed.fired
+        return kind in armed.watched and kind not in armed.fired
 
     def _fire(
         self,
@@ -206,7 +207,7 @@ class RuleEngine:
                 )
             )
         exited = bool(armed.fired & {AlertKind.STOP_LOSS, AlertKind.TAKE_PROFIT})
-        finished = exited or armed.fired >= rule.watched_kinds
+        finished = exited or armed.fired >= armed.watched
         status = TaskStatus.TRIGGERED if finished else rule.status
         armed.rule = rule.with_changes(status=status, fired=frozenset(armed.fired))
         if rule.id is not None:
