@@ -55,7 +55,8 @@ def load_rules(path: Path) -> list[Rule]:
 def replay(bars_path: Path, symbol: str, rules_path: Path) -> list[AlertFired]:
     """The alerts the rules for ``symbol`` fire over the bars, in time order."""
     code = symbol.strip().upper()
-    rules = [rule for rule in load_rules(rules_path) if rule.stock_code == code]
+    # Every listed rule is evaluated on its own, even if the file repeats an id.
+    rules = [rule.with_changes(id=None) for rule in load_rules(rules_path) if rule.stock_code == code]
     try:
         bars = load_bars(bars_path, code, default_tz=None)
     except BarFileError as exc:

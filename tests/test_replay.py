@@ -168,3 +168,14 @@ def test_replay_never_touches_the_user_database_nor_imports_qt(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("stop_loss") == 1
     assert not home.exists() or not any(home.rglob("*.db"))
+
+
+def test_every_listed_rule_counts_even_with_repeated_ids_and_exported_fields(tmp_path: Path) -> None:
+    bars = tmp_path / "bars.csv"
+    bars.write_text("timestamp,open,high,low,close\n2025-03-01 03:00:00,10,11,9,10\n", encoding="utf-8")
+    exported = {"id": 1, "stock_code": "X", "stop_loss": 9.5, "created_at": "2026-01-01T00:00:00+00:00",
+                "updated_at": "2026-01-02T00:00:00+00:00", "status": "running"}
+    rules = write_rules(tmp_path, [{**exported, "task_name": "a"}, {**exported, "task_name": "b"}])
+    out = alerts(run_replay("--bars", bars, "--symbol", "X", "--rules", rules))
+    assert [(a["task_name"], a["price"], a["time"]) for a in out] == [
+        ("a", 9.5, "2025-03-01T03:00:00"), ("b", 9.5, "2025-03-01T03:00:00")]

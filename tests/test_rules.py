@@ -110,3 +110,8 @@ def test_non_object_rule() -> None:
     with pytest.raises(RuleValidationError) as info:
         validate_rule(["not", "a", "dict"])  # type: ignore[arg-type]
     assert info.value.code == "not_object"
+
+
+def test_stored_timestamps_in_input_are_accepted_and_ignored() -> None:
+    rule = validate_rule({**BASE, "created_at": "2026-01-01T00:00:00", "updated_at": None, "id": 3})
+    assert rule.id == 3 and rule.created_at is None and rule.updated_at is None

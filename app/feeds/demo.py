@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from app.core.models import Bar, Tick
 from app.feeds.base import ErrorHandler, Instrument, Market, TickSink
 from app.market.csv_bars import load_bars
+from app.resources import RESOURCES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ __all__ = [
     "to_replay_bars",
 ]
 
-RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources" / "data"
+RESOURCE_DIR = RESOURCES_DIR / "data"
 BAR_WALL_SECONDS = 0.25  # wall time per bar at speed 1.0
 WAKE_SECONDS = 0.05  # worker wake period: the batching window
 MIN_SPEED, MAX_SPEED = 0.1, 1000.0

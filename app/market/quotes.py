@@ -3,6 +3,8 @@
 The watchlist shows 涨跌幅 the way a trader reads it: against the close of the
 previous trading day in the instrument's own time zone (for crypto, the UTC day).
 A feed that knows the real previous close (QMT's instrument detail) overrides it.
+Until a previous day has been seen, the day's first price is the reference, so
+the column is never blank while prices stream.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Quote:
         self.prev_close = prev_close
         self._fixed_prev_close = prev_close is not None
         self._day: date | None = None
+        self._day_open: float | None = None
 
     def seed(self, bars: Sequence[Bar]) -> None:
         """Start from history: last price, and the previous day's last close."""
@@ -36,10 +39,17 @@ class Quote:
                 self.prev_close = self.last
         if self._day is None or day > self._day:
             self._day = day
+            self._day_open = price
         self.last = price
 
     @property
+    def reference(self) -> float | None:
+        """The price the change is measured from: previous close, else today's open."""
+        return self.prev_close if self.prev_close else self._day_open
+
+    @property
     def change_pct(self) -> float | None:
-        if self.last is None or not self.prev_close:
+        reference = self.reference
+        if self.last is None or not reference:
             return None
-        return (self.last - self.prev_close) / self.prev_close * 100.0
+        return (self.last - reference) / reference * 100.0

@@ -100,6 +100,9 @@ class RuleValidationError(ValueError):
 
 
 EDITABLE_FIELDS = frozenset(Rule.__dataclass_fields__) - {"created_at", "updated_at", "fired"}
+# Set by storage, not by the user; accepted (and ignored) so a rule exported with every
+# field of the model can be fed back, e.g. to the replay command.
+STORED_ONLY_FIELDS = frozenset({"created_at", "updated_at"})
 
 
 def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
@@ -111,13 +114,15 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
     """
     if not isinstance(data, Mapping):
         raise RuleValidationError("rule", "not_object", "must be a JSON object")
-    unknown = sorted(set(data) - EDITABLE_FIELDS)
+    unknown = sorted(set(data) - EDITABLE_FIELDS - STORED_ONLY_FIELDS)
     if unknown:
         raise RuleValidationError(
             unknown[0], "unknown_field", f"unknown field {unknown[0]!r}", name=unknown[0]
         )
     current = base.to_dict() if base is not None else {}
     merged: dict[str, Any] = {**current, **data}
+    for name in STORED_ONLY_FIELDS:
+        merged.pop(name, None)
 
     task_name = _required_text(merged, "task_name", MAX_NAME_LENGTH)
     stock_code = _required_text(merged, "stock_code", MAX_CODE_LENGTH).upper()

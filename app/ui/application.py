@@ -21,13 +21,14 @@ from PySide6.QtWidgets import QApplication
 
 from app.feeds.bridge import FeedBridge
 from app.feeds.demo import DemoFeed
+from app.resources import RESOURCES_DIR
 from app.services.monitor_worker import MonitorThread
 from app.ui.i18n import install_translators, resolve_language
 from app.ui.main_window import MainWindow
 from app.ui.settings import AppSettings
 
 log = logging.getLogger(__name__)
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "app.svg"
+ICON = RESOURCES_DIR / "icons" / "app.svg"
 
 
 class Session(QObject):

@@ -9,13 +9,14 @@ bundled qtbase catalogue.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from app.resources import RESOURCES_DIR
+
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+I18N_DIR = RESOURCES_DIR / "i18n"
 CATALOGUE = "price_monitor"
 LANGUAGES = ("zh_CN", "en")
 AUTO = "auto"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from app.core.models import Tick
+from app.core.models import TaskStatus, Tick
 from app.feeds.base import Instrument
 from app.feeds.demo import DemoFeed
 from app.market.bars import BarSeries
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
             )
             for rule in self.rules
             if rule.stock_code == self.current_symbol
-            and (rule.status.value == "running" or (selected is not None and rule.id == selected.id))
+            and (rule.status is TaskStatus.RUNNING or (selected is not None and rule.id == selected.id))
         ]
         self.chart.set_levels(levels)
 

@@ -381,8 +381,9 @@ class MonitorPanel(QWidget):
         return True
 
     def on_rule_saved(self, token: Any, rule: Rule) -> None:
-        if self._pending.pop(token, "missing") == "missing":
-            return
+        if token not in self._pending:
+            return  # another window's save, or an answer to a superseded request
+        del self._pending[token]
         self._editing_id = rule.id
         self.show_message(self.tr("Saved “%1”.").replace("%1", rule.task_name), ok=True)
         self._update_buttons()

@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication
 from app.core.models import AlertKind, TaskStatus
 from app.monitors.rules import RuleValidationError
 
-
 translate = QCoreApplication.translate
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 from PySide6.QtWidgets import QApplication
 
 from app.core.models import AlertKind
+from app.resources import RESOURCES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +29,8 @@ log = logging.getLogger(__name__)
 SoundPlayer = Callable[[Path], None]
 
 
-def _resources_dir() -> Path:
-    """``resources/`` next to the sources, or inside a PyInstaller bundle when frozen."""
-    if getattr(sys, "frozen", False):
-        base = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
-        return base / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
-
-SOUNDS_DIR: Path = _resources_dir() / "sounds"
+SOUNDS_DIR: Path = RESOURCES_DIR / "sounds"
 
 #: Entry and take profit share the calm chime; stop loss gets its own urgent
 #: pattern so the trader can tell them apart without looking.

@@ -10,7 +10,6 @@ reports False, letting the caller rely on popups alone.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRect, Qt, Signal
@@ -18,20 +17,14 @@ from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon
 
 from app.core.models import AlertFired, AlertKind, AlertSource
+from app.resources import RESOURCES_DIR
 from app.ui.formatting import format_price, format_time, kind_label
 
 log = logging.getLogger(__name__)
 
 
-def _resources_dir() -> Path:
-    """``resources/`` next to the sources, or inside a PyInstaller bundle when frozen."""
-    if getattr(sys, "frozen", False):
-        base = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
-        return base / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
-
-ICONS_DIR: Path = _resources_dir() / "icons"
+ICONS_DIR: Path = RESOURCES_DIR / "icons"
 APP_ICON_PATH: Path = ICONS_DIR / "app.svg"
 ALERT_ICON_PATH: Path = ICONS_DIR / "app_alert.svg"
 
