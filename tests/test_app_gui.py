@@ -211,7 +211,10 @@ def test_chart_shows_live_candles_and_the_rule_levels(qtbot: Any, tmp_path: Path
         (level,) = window.chart.levels
         assert level.take_profit == round(price * 1.5, 2) and level.stop_loss == round(price * 0.5, 2)
         assert (level.entry_min, level.entry_max) == (round(price * 0.8, 2), round(price * 0.9, 2))
-        assert window.watchlist.text_at(SYMBOL, 2) not in ("", "—")
+        session.feed.stop()  # freeze prices, then the next repaint shows the last one
+        shown = lambda: window.watchlist.text_at(SYMBOL, 2)  # noqa: E731
+        qtbot.waitUntil(lambda: shown() == f"{last_price(session):.2f}", timeout=5_000)
+        assert window.watchlist.text_at(SYMBOL, 3).endswith("%")
     finally:
         window.close()
         session.shutdown()

@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
             quote.seed(history)
             self.series[symbol] = series
             self.quotes[symbol] = quote
-            self.watchlist.add_symbol(symbol, instrument.name)
+            self.watchlist.add_symbol(symbol, instrument.name, instrument.price_decimals)
             self.watchlist.update_quote(quote)
             names[symbol] = instrument.name
         self.monitor_panel.set_instruments(names)

@@ -38,11 +38,15 @@ class Watchlist(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
         self._rows: dict[str, int] = {}
+        self._decimals: dict[str, int] = {}
         self.currentCellChanged.connect(self._on_current_changed)
 
-    def add_symbol(self, symbol: str, name: str) -> None:
+    def add_symbol(self, symbol: str, name: str, decimals: int | None = None) -> None:
+        """``decimals``: the instrument's price precision, so 84976.00 does not show as 84976."""
         if symbol in self._rows:
             return
+        if decimals is not None:
+            self._decimals[symbol] = decimals
         row = self.rowCount()
         self.insertRow(row)
         self._rows[symbol] = row
@@ -74,7 +78,8 @@ class Watchlist(QTableWidget):
         colour = UP if (change or 0) > 0 else DOWN if (change or 0) < 0 else None
         last_item = self.item(row, 2)
         change_item = self.item(row, 3)
-        last_item.setText(format_price(quote.last))
+        decimals = self._decimals.get(quote.symbol)
+        last_item.setText(format_price(quote.last) if decimals is None else f"{quote.last:.{decimals}f}")
         change_item.setText("—" if change is None else f"{change:+.2f}%")
         for item in (last_item, change_item):
             if colour is None:
