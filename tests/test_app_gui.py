@@ -218,3 +218,19 @@ def test_chart_shows_live_candles_and_the_rule_levels(qtbot: Any, tmp_path: Path
     finally:
         window.close()
         session.shutdown()
+
+
+def test_broken_database_is_set_aside_and_the_trader_is_told(qtbot: Any, tmp_path: Path, sessions: list) -> None:
+    broken = tmp_path / "monitor.db"
+    garbage = b"this is not a database, but somebody's rules might be in here\n" * 100
+    broken.write_bytes(garbage)
+    session = start(qtbot, tmp_path, sessions)
+    qtbot.waitUntil(lambda: hasattr(session.window, "recovery_box"), timeout=10_000)
+    box = session.window.recovery_box
+    assert box.isVisible() and not box.isModal()
+    (backup,) = tmp_path.glob("monitor.db.broken-*")
+    assert str(backup) in box.text()
+    assert backup.read_bytes() == garbage, "backed up byte for byte, never deleted"
+    fill_form(session, qtbot, task_name="after repair", stop_loss="1")
+    with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000):
+        session.window.monitor_panel.submit()

@@ -332,8 +332,8 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Ok,
                 self,
             )
-            box.setWindowModality(Qt.WindowModality.NonModal)
-            box.open()
+            box.setWindowModality(Qt.WindowModality.NonModal)  # alerts keep flowing meanwhile
+            box.show()
             self.recovery_box = box
 
     def show_error(self, message: str) -> None:
