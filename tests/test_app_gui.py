@@ -109,6 +109,9 @@ def test_rule_from_form_fires_popup_tray_sound_history_and_survives_restart(
         assert record.price >= target and record.level == target
         assert len(tray_messages) == 1 and SYMBOL in tray_messages[0][0]
         assert sounds == [AlertKind.TAKE_PROFIT]
+        window.popups.popups()[0].acknowledge()  # the trader clicks 确认
+        qtbot.waitUntil(lambda: window.history_panel.model.row(0).acknowledged, timeout=5_000)
+        assert window.popups.count() == 0
         qtbot.waitUntil(lambda: window.rules and window.rules[0].status is TaskStatus.TRIGGERED)
     finally:
         session.window.close()

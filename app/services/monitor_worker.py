@@ -47,6 +47,7 @@ class MonitorWorker(QObject):
     rule_refused = Signal(object, object)  # token, RuleValidationError
     alerts_fired = Signal(object)  # list[StoredAlert], already committed
     alert_page_ready = Signal(int, object, int)  # page, list[AlertRecord], total
+    acknowledged = Signal(object)  # list of alert ids now stored as acknowledged
     failed = Signal(str)  # a message for the user
 
     def __init__(self, db_path: Path) -> None:
@@ -121,6 +122,8 @@ class MonitorWorker(QObject):
         except Exception as exc:
             log.exception("acknowledging alerts failed")
             self.failed.emit(str(exc))
+            return
+        self.acknowledged.emit(list(alert_ids))
 
     @Slot(int, int)
     def _page(self, page: int, page_size: int) -> None:

@@ -33,7 +33,7 @@ _KIND_COLOURS = {
 
 
 class AlertTableModel(QAbstractTableModel):
-    COLUMNS = ("event_time", "stock_code", "task_name", "kind", "price", "level", "prev_price", "source")
+    COLUMNS = ("event_time", "stock_code", "task_name", "kind", "price", "level", "prev_price", "source", "acknowledged")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +65,7 @@ class AlertTableModel(QAbstractTableModel):
             "level": self.tr("Level"),
             "prev_price": self.tr("Previous price"),
             "source": self.tr("Data"),
+            "acknowledged": self.tr("Acknowledged"),
         }[self.COLUMNS[section]]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -95,6 +96,8 @@ class AlertTableModel(QAbstractTableModel):
             return format_price(record.level)
         if column == "prev_price":
             return format_price(record.prev_price)
+        if column == "acknowledged":
+            return "✓" if record.acknowledged else ""
         if column == "source":
             return {
                 AlertSource.LIVE: self.tr("live"),

@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         worker.alerts_fired.connect(self.on_alerts)
         worker.alert_page_ready.connect(self.history_panel.show_page)
         worker.failed.connect(self.show_error)
+        worker.acknowledged.connect(lambda _ids: self.history_panel.refresh())
 
     def attach_feed(self, feed: DemoFeed) -> None:
         """Fill watchlist and chart from a loaded feed's instruments and history."""

@@ -4,17 +4,17 @@
 <context>
     <name>AlertHistoryPanel</name>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="126"/>
+        <location filename="../../app/ui/alert_history.py" line="129"/>
         <source>Newer</source>
         <translation>较新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="127"/>
+        <location filename="../../app/ui/alert_history.py" line="130"/>
         <source>Older</source>
         <translation>较早</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="162"/>
+        <location filename="../../app/ui/alert_history.py" line="165"/>
         <source>Page %1 of %2 · %3 alerts</source>
         <translation>第 %1/%2 页 · 共 %3 条预警</translation>
     </message>
@@ -106,22 +106,27 @@
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="80"/>
+        <location filename="../../app/ui/alert_history.py" line="68"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alert_history.py" line="81"/>
         <source>Recorded at %1</source>
         <translation>记录于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="100"/>
+        <location filename="../../app/ui/alert_history.py" line="103"/>
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="101"/>
+        <location filename="../../app/ui/alert_history.py" line="104"/>
         <source>backfill</source>
         <translation>补数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="102"/>
+        <location filename="../../app/ui/alert_history.py" line="105"/>
         <source>replay</source>
         <translation>回放</translation>
     </message>
@@ -129,45 +134,45 @@
 <context>
     <name>AlertTray</name>
     <message>
-        <location filename="../../app/ui/tray.py" line="201"/>
+        <location filename="../../app/ui/tray.py" line="194"/>
         <source>{kind}: {symbol}</source>
         <extracomment>How long a balloon stays up (Windows may clamp this to its own setting).</extracomment>
         <translation>{kind}：{symbol}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="208"/>
+        <location filename="../../app/ui/tray.py" line="201"/>
         <source>Price {price} (level {level})</source>
         <translation>价格 {price}（价位 {level}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="214"/>
+        <location filename="../../app/ui/tray.py" line="207"/>
         <source>Backfill: fired on data received after a gap</source>
         <translation>补数据：断线后补回的数据触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="216"/>
+        <location filename="../../app/ui/tray.py" line="209"/>
         <source>Replay: not a live alert</source>
         <translation>回放：非实时预警</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/tray.py" line="221"/>
+        <location filename="../../app/ui/tray.py" line="214"/>
         <source>Price Monitor - %n unread alert(s)</source>
         <translation>
             <numerusform>价格监控 - %n 条未读预警</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="222"/>
+        <location filename="../../app/ui/tray.py" line="215"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="228"/>
+        <location filename="../../app/ui/tray.py" line="221"/>
         <source>Show window</source>
         <translation>显示窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="230"/>
+        <location filename="../../app/ui/tray.py" line="223"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -298,7 +303,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="174"/>
-        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -318,27 +323,27 @@
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -347,12 +352,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="342"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>The new language is used after a restart. Restart now?</source>
         <translation>新语言将在重启后生效。现在重启吗？</translation>
     </message>
@@ -400,7 +405,7 @@ A new, empty database is in use. Nothing was deleted.</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="387"/>
+        <location filename="../../app/ui/monitor_panel.py" line="388"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
@@ -504,197 +509,197 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleText</name>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="21"/>
+        <location filename="../../app/ui/rule_text.py" line="20"/>
         <source>Task name</source>
         <translation>任务名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="22"/>
+        <location filename="../../app/ui/rule_text.py" line="21"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="23"/>
+        <location filename="../../app/ui/rule_text.py" line="22"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="24"/>
+        <location filename="../../app/ui/rule_text.py" line="23"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="25"/>
+        <location filename="../../app/ui/rule_text.py" line="24"/>
         <source>Check interval</source>
         <translation>检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="26"/>
+        <location filename="../../app/ui/rule_text.py" line="25"/>
         <source>Auto trade</source>
         <translation>自动交易</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="27"/>
+        <location filename="../../app/ui/rule_text.py" line="26"/>
         <source>Trading hours only</source>
         <translation>仅交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="28"/>
+        <location filename="../../app/ui/rule_text.py" line="27"/>
         <source>Entry zone low</source>
         <translation>进场区间下限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="29"/>
+        <location filename="../../app/ui/rule_text.py" line="28"/>
         <source>Entry zone high</source>
         <translation>进场区间上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="30"/>
+        <location filename="../../app/ui/rule_text.py" line="29"/>
         <source>Take profit</source>
         <translation>止盈价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="31"/>
+        <location filename="../../app/ui/rule_text.py" line="30"/>
         <source>Stop loss</source>
         <translation>止损价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="32"/>
+        <location filename="../../app/ui/rule_text.py" line="31"/>
         <source>Notifications</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="33"/>
+        <location filename="../../app/ui/rule_text.py" line="32"/>
         <source>Quant config</source>
         <translation>量化配置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="34"/>
+        <location filename="../../app/ui/rule_text.py" line="33"/>
         <source>Conditions</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="35"/>
+        <location filename="../../app/ui/rule_text.py" line="34"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="42"/>
+        <location filename="../../app/ui/rule_text.py" line="41"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="43"/>
+        <location filename="../../app/ui/rule_text.py" line="42"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="44"/>
+        <location filename="../../app/ui/rule_text.py" line="43"/>
         <source>Triggered</source>
         <translation>已触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="50"/>
+        <location filename="../../app/ui/rule_text.py" line="49"/>
         <source>Entry</source>
         <translation>进场</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="51"/>
+        <location filename="../../app/ui/rule_text.py" line="50"/>
         <source>TP</source>
         <translation>止盈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="52"/>
+        <location filename="../../app/ui/rule_text.py" line="51"/>
         <source>SL</source>
         <translation>止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="60"/>
+        <location filename="../../app/ui/rule_text.py" line="59"/>
         <source>is required</source>
         <translation>不能为空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="61"/>
+        <location filename="../../app/ui/rule_text.py" line="60"/>
         <source>must be text</source>
         <translation>必须是文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="62"/>
+        <location filename="../../app/ui/rule_text.py" line="61"/>
         <source>must be at most %1 characters</source>
         <translation>最多 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="63"/>
+        <location filename="../../app/ui/rule_text.py" line="62"/>
         <source>must not contain spaces</source>
         <translation>不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="64"/>
+        <location filename="../../app/ui/rule_text.py" line="63"/>
         <source>must be a number</source>
         <translation>必须是数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="65"/>
+        <location filename="../../app/ui/rule_text.py" line="64"/>
         <source>must be a finite number</source>
         <translation>必须是有效数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="66"/>
+        <location filename="../../app/ui/rule_text.py" line="65"/>
         <source>must be above 0</source>
         <translation>必须大于 0</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="67"/>
+        <location filename="../../app/ui/rule_text.py" line="66"/>
         <source>must be a whole number</source>
         <translation>必须是整数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="68"/>
+        <location filename="../../app/ui/rule_text.py" line="67"/>
         <source>must be at least %1</source>
         <translation>不能小于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="69"/>
+        <location filename="../../app/ui/rule_text.py" line="68"/>
         <source>must be true or false</source>
         <translation>必须是“是”或“否”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="70"/>
+        <location filename="../../app/ui/rule_text.py" line="69"/>
         <source>is not a known status</source>
         <translation>不是有效状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="71"/>
+        <location filename="../../app/ui/rule_text.py" line="70"/>
         <source>must not be above the entry zone high (%1 &gt; %2)</source>
         <translation>不能高于进场区间上限（%1 &gt; %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="72"/>
+        <location filename="../../app/ui/rule_text.py" line="71"/>
         <source>must be below the take profit (%1 ≥ %2)</source>
         <translation>必须低于止盈价（%1 ≥ %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="73"/>
+        <location filename="../../app/ui/rule_text.py" line="72"/>
         <source>set at least one of take profit, stop loss or an entry zone bound</source>
         <translation>请至少设置止盈价、止损价或进场区间中的一项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="74"/>
+        <location filename="../../app/ui/rule_text.py" line="73"/>
         <source>is not valid JSON: %1</source>
         <translation>不是有效的 JSON：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="75"/>
+        <location filename="../../app/ui/rule_text.py" line="74"/>
         <source>must be a JSON object</source>
         <translation>必须是 JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="76"/>
+        <location filename="../../app/ui/rule_text.py" line="75"/>
         <source>is not a known field</source>
         <translation>不是已知字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="92"/>
+        <location filename="../../app/ui/rule_text.py" line="91"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -702,22 +707,22 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>Watchlist</name>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="27"/>
+        <location filename="../../app/ui/watchlist.py" line="33"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="27"/>
+        <location filename="../../app/ui/watchlist.py" line="33"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="27"/>
+        <location filename="../../app/ui/watchlist.py" line="33"/>
         <source>Last</source>
         <translation>最新价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="27"/>
+        <location filename="../../app/ui/watchlist.py" line="33"/>
         <source>Change</source>
         <translation>涨跌幅</translation>
     </message>
