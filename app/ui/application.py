@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.feeds.bridge import FeedBridge
 from app.feeds.demo import DemoFeed
+from app.monitors import sessions
 from app.resources import RESOURCES_DIR
 from app.services.monitor_worker import MonitorThread
 from app.ui.i18n import install_translators, resolve_language
@@ -63,6 +64,9 @@ class Session(QObject):
     def start(self) -> None:
         self.monitor.start()
         threading.Thread(target=self._load_feed, name="feed-loader", daemon=True).start()
+        # The exchange calendar imports pandas (seconds on a slow PC): load it now, off
+        # the GUI and monitor threads, so a trading-hours-only rule never waits for it.
+        threading.Thread(target=sessions.warm_up, name="calendar-loader", daemon=True).start()
 
     def _load_feed(self) -> None:
         try:
