@@ -19,7 +19,6 @@ sys.path.insert(0, str(ROOT))
 from app.core.models import Tick  # noqa: E402
 from app.feeds.demo import DEFAULT_SERIES, bar_to_ticks  # noqa: E402
 from app.market.csv_bars import load_bars  # noqa: E402
-from app.monitors.rules import validate_rule  # noqa: E402
 from app.services.monitoring import MonitorService  # noqa: E402
 from app.storage.db import open_database  # noqa: E402
 from app.storage.repository import Store  # noqa: E402
