@@ -188,7 +188,14 @@ def test_start_stop_one_and_all(qtbot: Any, tmp_path: Path, sessions: list) -> N
         panel.start_all_button.click()
         qtbot.waitUntil(lambda: {r.status for r in window.rules} == {TaskStatus.RUNNING})
 
+        asked: list[str] = []
+        panel.confirm_delete = lambda rule: asked.append(rule.task_name) or False  # type: ignore[method-assign]
         panel.table.selectRow(1)
+        panel.delete_button.click()
+        assert asked == ["b"]
+        qtbot.wait(300)
+        assert len(window.rules) == 2, "declined: nothing deleted"
+        panel.confirm_delete = lambda rule: True  # type: ignore[method-assign]
         panel.delete_button.click()
         qtbot.waitUntil(lambda: [r.task_name for r in window.rules] == ["a"])
     finally:
@@ -237,3 +244,27 @@ def test_broken_database_is_set_aside_and_the_trader_is_told(qtbot: Any, tmp_pat
     fill_form(session, qtbot, task_name="after repair", stop_loss="1")
     with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000):
         session.window.monitor_panel.submit()
+
+
+def test_editing_a_rule_in_the_form_updates_the_stored_rule_and_the_chart(
+    qtbot: Any, tmp_path: Path, sessions: list
+) -> None:
+    session = start(qtbot, tmp_path, sessions, speed=1.0)
+    window = session.window
+    panel = window.monitor_panel
+    price = last_price(session)
+    fill_form(session, qtbot, task_name="edit me", stop_loss=f"{round(price * 0.5, 2)}")
+    with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000):
+        panel.submit()
+    qtbot.waitUntil(lambda: len(window.rules) == 1)
+
+    panel.table.selectRow(0)
+    assert panel.form.task_name.text() == "edit me"
+    new_stop = round(price * 0.6, 2)
+    panel.form.stop_loss.setText(f"{new_stop}")
+    with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000) as saved:
+        panel.submit()
+    rule = saved.args[1]
+    assert rule.id == window.rules[0].id and rule.stop_loss == new_stop, "edited, not duplicated"
+    qtbot.waitUntil(lambda: [r.stop_loss for r in window.rules] == [new_stop])
+    qtbot.waitUntil(lambda: [lv.stop_loss for lv in window.chart.levels] == [new_stop])

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -417,9 +418,20 @@ class MonitorPanel(QWidget):
         if name and not self.form.stock_name.text():
             self.form.stock_name.setText(name)
 
+    def confirm_delete(self, rule: Rule) -> bool:
+        """Deleting a stop by mistake is costly: ask first (history is kept either way)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete rule"),
+            self.tr("Delete “%1” (%2)? Its alert history is kept.")
+            .replace("%1", rule.task_name)
+            .replace("%2", rule.stock_code),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _delete(self) -> None:
         rule = self.selected_rule()
-        if rule is None or rule.id is None:
+        if rule is None or rule.id is None or not self.confirm_delete(rule):
             return
         self._editing_id = None
         self.delete_requested.emit(next(self._tokens), rule.id)

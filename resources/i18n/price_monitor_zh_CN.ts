@@ -365,49 +365,59 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>MonitorPanel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="272"/>
+        <location filename="../../app/ui/monitor_panel.py" line="273"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="273"/>
+        <location filename="../../app/ui/monitor_panel.py" line="274"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="275"/>
+        <location filename="../../app/ui/monitor_panel.py" line="276"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="276"/>
+        <location filename="../../app/ui/monitor_panel.py" line="277"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="277"/>
+        <location filename="../../app/ui/monitor_panel.py" line="278"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="278"/>
+        <location filename="../../app/ui/monitor_panel.py" line="279"/>
         <source>Start all</source>
         <translation>全部启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="279"/>
+        <location filename="../../app/ui/monitor_panel.py" line="280"/>
         <source>Stop all</source>
         <translation>全部停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="379"/>
+        <location filename="../../app/ui/monitor_panel.py" line="380"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="388"/>
+        <location filename="../../app/ui/monitor_panel.py" line="389"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="425"/>
+        <source>Delete rule</source>
+        <translation>删除规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="426"/>
+        <source>Delete “%1” (%2)? Its alert history is kept.</source>
+        <translation>删除“%1”（%2）吗？它的预警记录会保留。</translation>
     </message>
 </context>
 <context>
@@ -423,47 +433,47 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="142"/>
+        <location filename="../../app/ui/monitor_panel.py" line="143"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="143"/>
+        <location filename="../../app/ui/monitor_panel.py" line="144"/>
         <source>every tick</source>
         <translation>每笔行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="144"/>
+        <location filename="../../app/ui/monitor_panel.py" line="145"/>
         <source>Only during trading hours</source>
         <translation>仅在交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="145"/>
+        <location filename="../../app/ui/monitor_panel.py" line="146"/>
         <source>Popup, tray and sound</source>
         <translation>弹窗、托盘和声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="147"/>
+        <location filename="../../app/ui/monitor_panel.py" line="148"/>
         <source>Auto trade (saved; order placement comes later)</source>
         <translation>自动交易（仅保存设置；下单功能后续提供）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="152"/>
+        <location filename="../../app/ui/monitor_panel.py" line="153"/>
         <source>low (optional)</source>
         <translation>下限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="153"/>
+        <location filename="../../app/ui/monitor_panel.py" line="154"/>
         <source>high (optional)</source>
         <translation>上限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="155"/>
+        <location filename="../../app/ui/monitor_panel.py" line="156"/>
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="169"/>
+        <location filename="../../app/ui/monitor_panel.py" line="170"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
     </message>
@@ -471,37 +481,37 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleTableModel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="82"/>
+        <location filename="../../app/ui/monitor_panel.py" line="83"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="83"/>
+        <location filename="../../app/ui/monitor_panel.py" line="84"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="84"/>
+        <location filename="../../app/ui/monitor_panel.py" line="85"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="85"/>
+        <location filename="../../app/ui/monitor_panel.py" line="86"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="86"/>
+        <location filename="../../app/ui/monitor_panel.py" line="87"/>
         <source>Take profit</source>
         <translation>止盈价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="87"/>
+        <location filename="../../app/ui/monitor_panel.py" line="88"/>
         <source>Stop loss</source>
         <translation>止损价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="88"/>
+        <location filename="../../app/ui/monitor_panel.py" line="89"/>
         <source>Fired</source>
         <translation>已触发</translation>
     </message>
