@@ -225,6 +225,7 @@ def test_chart_shows_live_candles_and_the_rule_levels(qtbot: Any, tmp_path: Path
         shown = lambda: window.watchlist.text_at(SYMBOL, 2)  # noqa: E731
         qtbot.waitUntil(lambda: shown() == f"{last_price(session):.2f}", timeout=5_000)
         assert window.watchlist.text_at(SYMBOL, 3).endswith("%")
+        qtbot.waitUntil(lambda: shown() in window.monitor_panel.form.last_price.text(), timeout=3_000)
     finally:
         window.close()
         session.shutdown()

@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         self.feed_status.setText(self.tr("Feed: demo (%1 symbols)").replace("%1", str(len(self.series))))
         self.rate_status.setText(self.tr("%1 ticks/s").replace("%1", f"{self.rate.rate():.0f}"))
+        form = self.monitor_panel.form
+        quote = self.quotes.get(form.stock_code.currentText().strip().upper())
+        form.show_last_price(self.watchlist.price_text(quote) if quote and quote.last else None)
 
     def _on_speed_changed(self, index: int) -> None:
         speed = float(self.speed_box.itemData(index))

@@ -163,9 +163,18 @@ class RuleForm(QWidget):
         zone_box = QWidget()
         zone_box.setLayout(zone)
 
+        self.last_price = QLabel()
+        self.last_price.setObjectName("lastPrice")
+        code_row = QHBoxLayout()
+        code_row.setContentsMargins(0, 0, 0, 0)
+        code_row.addWidget(self.stock_code, 1)
+        code_row.addWidget(self.last_price)
+        code_box = QWidget()
+        code_box.setLayout(code_row)
+
         layout = QFormLayout(self)
         layout.addRow(field_label("task_name"), self.task_name)
-        layout.addRow(field_label("stock_code"), self.stock_code)
+        layout.addRow(field_label("stock_code"), code_box)
         layout.addRow(field_label("stock_name"), self.stock_name)
         layout.addRow(self.tr("Entry zone"), zone_box)
         layout.addRow(field_label("take_profit"), self.take_profit)
@@ -176,6 +185,10 @@ class RuleForm(QWidget):
         layout.addRow("", self.auto_trade)
         layout.addRow(field_label("quant_config"), self.quant_config)
         self._status = TaskStatus.RUNNING
+
+    def show_last_price(self, price: str | None) -> None:
+        """The live price next to the symbol, so levels are set against the market."""
+        self.last_price.setText("" if price is None else self.tr("Last %1").replace("%1", price))
 
     def field_widgets(self) -> dict[str, QWidget]:
         return {

@@ -78,14 +78,20 @@ class Watchlist(QTableWidget):
         colour = UP if (change or 0) > 0 else DOWN if (change or 0) < 0 else None
         last_item = self.item(row, 2)
         change_item = self.item(row, 3)
-        decimals = self._decimals.get(quote.symbol)
-        last_item.setText(format_price(quote.last) if decimals is None else f"{quote.last:.{decimals}f}")
+        last_item.setText(self.price_text(quote))
         change_item.setText("—" if change is None else f"{change:+.2f}%")
         for item in (last_item, change_item):
             if colour is None:
                 item.setData(Qt.ItemDataRole.ForegroundRole, None)
             else:
                 item.setForeground(colour)
+
+    def price_text(self, quote: Quote) -> str:
+        """The last price with the instrument's own precision."""
+        decimals = self._decimals.get(quote.symbol)
+        if quote.last is None or decimals is None:
+            return format_price(quote.last)
+        return f"{quote.last:.{decimals}f}"
 
     def text_at(self, symbol: str, column: int) -> str:
         row = self._rows[symbol]

@@ -303,7 +303,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="174"/>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -333,17 +333,17 @@
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -352,12 +352,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="342"/>
+        <location filename="../../app/ui/main_window.py" line="345"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>The new language is used after a restart. Restart now?</source>
         <translation>新语言将在重启后生效。现在重启吗？</translation>
     </message>
@@ -365,57 +365,57 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>MonitorPanel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="273"/>
+        <location filename="../../app/ui/monitor_panel.py" line="286"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="274"/>
+        <location filename="../../app/ui/monitor_panel.py" line="287"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="276"/>
+        <location filename="../../app/ui/monitor_panel.py" line="289"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="277"/>
+        <location filename="../../app/ui/monitor_panel.py" line="290"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="278"/>
+        <location filename="../../app/ui/monitor_panel.py" line="291"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="279"/>
+        <location filename="../../app/ui/monitor_panel.py" line="292"/>
         <source>Start all</source>
         <translation>全部启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="280"/>
+        <location filename="../../app/ui/monitor_panel.py" line="293"/>
         <source>Stop all</source>
         <translation>全部停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="380"/>
+        <location filename="../../app/ui/monitor_panel.py" line="393"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="389"/>
+        <location filename="../../app/ui/monitor_panel.py" line="402"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="425"/>
+        <location filename="../../app/ui/monitor_panel.py" line="438"/>
         <source>Delete rule</source>
         <translation>删除规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="426"/>
+        <location filename="../../app/ui/monitor_panel.py" line="439"/>
         <source>Delete “%1” (%2)? Its alert history is kept.</source>
         <translation>删除“%1”（%2）吗？它的预警记录会保留。</translation>
     </message>
@@ -473,9 +473,14 @@ A new, empty database is in use. Nothing was deleted.</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="170"/>
+        <location filename="../../app/ui/monitor_panel.py" line="179"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="191"/>
+        <source>Last %1</source>
+        <translation>最新价 %1</translation>
     </message>
 </context>
 <context>
