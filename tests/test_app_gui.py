@@ -269,3 +269,34 @@ def test_editing_a_rule_in_the_form_updates_the_stored_rule_and_the_chart(
     assert rule.id == window.rules[0].id and rule.stop_loss == new_stop, "edited, not duplicated"
     qtbot.waitUntil(lambda: [r.stop_loss for r in window.rules] == [new_stop])
     qtbot.waitUntil(lambda: [lv.stop_loss for lv in window.chart.levels] == [new_stop])
+
+
+def test_validity_from_the_form(qtbot: Any, tmp_path: Path, sessions: list) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from app.core.models import Validity
+
+    session = start(qtbot, tmp_path, sessions, speed=1.0)
+    panel = session.window.monitor_panel
+    price = last_price(session)
+    fill_form(session, qtbot, task_name="today", stop_loss=f"{round(price * 0.5, 2)}")
+    panel.form.validity.setCurrentIndex(panel.form.validity.findData(Validity.TODAY.value))
+    assert not panel.form.valid_until.isEnabled()
+    with qtbot.waitSignal(session.monitor.worker.rule_saved, timeout=5_000) as saved:
+        panel.submit()
+    rule = saved.args[1]
+    midnight = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert rule.validity is Validity.TODAY and rule.valid_until == midnight, "crypto: end of the UTC day"
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    column = panel.model.COLUMNS.index("validity")
+    assert panel.model.index(0, column).data() == midnight.strftime("%Y-%m-%d %H:%M")
+
+    panel.new_rule("BTC/USDT")
+    fill_form(session, qtbot, task_name="past", stop_loss=f"{round(price * 0.5, 2)}")
+    panel.form.validity.setCurrentIndex(panel.form.validity.findData(Validity.UNTIL.value))
+    assert panel.form.valid_until.isEnabled()
+    panel.form.valid_until.setDateTime(datetime(2020, 1, 1, 9, 30))
+    with qtbot.waitSignal(session.monitor.worker.rule_refused, timeout=5_000):
+        panel.submit()
+    assert panel.message.text() == "Valid until: is already in the past"
+    assert panel.model.rowCount() == 1

@@ -193,3 +193,30 @@ def test_bar_entry_first_then_exit_in_the_same_bar_and_only_first_bar_counts() -
 def test_bar_entry_that_never_meets_the_zone() -> None:
     engine = RuleEngine([rule(entry_min=95.0, entry_max=100.0)])
     assert engine.on_bars([bar(0, 110, 112, 100.01, 111), bar(1, 90, 94.99, 80, 90)]).alerts == []
+
+
+# ----- validity ------------------------------------------------------------
+
+def test_a_price_after_valid_until_expires_the_rule_instead_of_firing() -> None:
+    until = T0 + timedelta(seconds=2)
+    engine = RuleEngine([rule(stop_loss=100.0, valid_until=until)])
+    assert engine.on_ticks(ticks(150, 140, 130)).alerts == [], "prices up to and at valid_until are seen"
+    result = engine.on_ticks(ticks(90, start=T0 + timedelta(seconds=3)))
+    assert result.alerts == []
+    assert [r.status for r in result.changed] == [TaskStatus.EXPIRED]
+    assert engine.on_ticks(ticks(80, start=T0 + timedelta(seconds=4))).alerts == []
+
+
+def test_price_exactly_at_valid_until_still_fires() -> None:
+    engine = RuleEngine([rule(stop_loss=100.0, valid_until=T0)])
+    assert kinds(engine.on_ticks(ticks(99)).alerts) == [AlertKind.STOP_LOSS]
+
+
+def test_validity_compares_across_time_zones_and_naive_bar_times_use_the_market_clock() -> None:
+    until = datetime(2026, 3, 23, 15, 0, tzinfo=SH)  # 07:00 UTC
+    engine = RuleEngine([rule(stop_loss=100.0, stock_code="600519.SH", valid_until=until)])
+    naive_before = Bar("600519.SH", datetime(2026, 3, 23, 14, 59), 101, 101, 101, 101)
+    naive_after = Bar("600519.SH", datetime(2026, 3, 24, 9, 31), 99, 99, 99, 99)
+    assert engine.on_bars([naive_before]).alerts == []
+    result = engine.on_bars([naive_after])
+    assert result.alerts == [] and result.changed[0].status is TaskStatus.EXPIRED

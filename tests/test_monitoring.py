@@ -140,3 +140,78 @@ def test_start_and_stop_one_or_all(database: Database) -> None:
     service.delete_rule(b.id)
     assert [r.task_name for r in service.rules()] == ["a"]
     assert service.alert_page(0, 10)[1] == 3, "history survives deleting a rule"
+
+
+# ----- validity (有效期) -------------------------------------------------------
+
+SH = timezone(timedelta(hours=8))
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_today_only_ends_at_the_close_of_the_instruments_trading_day(database: Database) -> None:
+    clock = Clock(datetime(2024, 9, 30, 20, 0, tzinfo=SH))  # evening before the National Day week
+    service = MonitorService(Store(database), clock=clock)
+    ashare = service.save_rule({"task_name": "t", "stock_code": "600519.SH", "stop_loss": 1, "validity": "today"})
+    assert ashare.valid_until == datetime(2024, 10, 8, 15, 0, tzinfo=SH), "next trading day's close"
+    crypto = service.save_rule({"task_name": "c", "stock_code": "BTC/USDT", "stop_loss": 1, "validity": "today"})
+    assert crypto.valid_until == datetime(2024, 10, 1, 0, 0, tzinfo=timezone.utc)
+
+
+def test_validity_in_the_past_is_refused(database: Database) -> None:
+    service = MonitorService(Store(database), clock=Clock(datetime(2026, 3, 24, 10, 0, tzinfo=SH)))
+    with pytest.raises(RuleValidationError) as info:
+        service.save_rule({"task_name": "t", "stock_code": "600519.SH", "stop_loss": 1,
+                           "valid_until": "2026-03-24T09:59:00+08:00"})
+    assert (info.value.field, info.value.code) == ("valid_until", "in_past")
+    assert Store(database).list_rules() == []
+
+
+def test_rules_expire_by_the_clock_and_by_prices_and_persist(db_path: Path) -> None:
+    db = open_database(db_path)
+    clock = Clock(datetime(2026, 3, 24, 10, 0, tzinfo=SH))
+    service = MonitorService(Store(db), clock=clock)
+    quiet = service.save_rule({"task_name": "quiet", "stock_code": "600519.SH", "stop_loss": 1,
+                               "validity": "today"})
+    service.save_rule({"task_name": "busy", "stock_code": "BTC/USDT", "stop_loss": 1,
+                       "valid_until": "2026-03-24T03:00:00+00:00"})
+    assert service.expire_due() == []
+    late = Tick("BTC/USDT", datetime(2026, 3, 24, 3, 0, 1, tzinfo=timezone.utc), 0.5)
+    assert service.process_ticks([late]) == [], "a price after validity expires, never fires"
+    clock.now = datetime(2026, 3, 24, 15, 0, 1, tzinfo=SH)
+    assert [r.task_name for r in service.expire_due()] == ["quiet"]
+    db.close()
+    db = open_database(db_path)
+    statuses = {r.task_name: r.status for r in MonitorService(Store(db), clock=clock).rules()}
+    assert statuses == {"quiet": TaskStatus.EXPIRED, "busy": TaskStatus.EXPIRED}
+    db.close()
+    assert quiet.valid_until == datetime(2026, 3, 24, 15, 0, tzinfo=SH)
+
+
+def test_starting_an_expired_today_rule_watches_the_new_day(database: Database) -> None:
+    clock = Clock(datetime(2026, 3, 24, 10, 0, tzinfo=SH))
+    service = MonitorService(Store(database), clock=clock)
+    rule = service.save_rule({"task_name": "t", "stock_code": "600519.SH", "stop_loss": 1, "validity": "today"})
+    clock.now = datetime(2026, 3, 25, 9, 0, tzinfo=SH)
+    service.expire_due()
+    (restarted,) = service.start([rule.id])
+    assert restarted.status is TaskStatus.RUNNING
+    assert restarted.valid_until == datetime(2026, 3, 25, 15, 0, tzinfo=SH)
+
+
+def test_starting_a_rule_whose_fixed_validity_passed_is_refused(database: Database) -> None:
+    clock = Clock(datetime(2026, 3, 24, 10, 0, tzinfo=SH))
+    service = MonitorService(Store(database), clock=clock)
+    rule = service.save_rule({"task_name": "t", "stock_code": "600519.SH", "stop_loss": 1,
+                              "valid_until": "2026-03-24T11:00:00+08:00"})
+    clock.now = datetime(2026, 3, 24, 12, 0, tzinfo=SH)
+    service.expire_due()
+    with pytest.raises(RuleValidationError):
+        service.start([rule.id])
+    assert service.rules()[0].status is TaskStatus.EXPIRED

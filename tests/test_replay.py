@@ -179,3 +179,19 @@ def test_every_listed_rule_counts_even_with_repeated_ids_and_exported_fields(tmp
     out = alerts(run_replay("--bars", bars, "--symbol", "X", "--rules", rules))
     assert [(a["task_name"], a["price"], a["time"]) for a in out] == [
         ("a", 9.5, "2025-03-01T03:00:00"), ("b", 9.5, "2025-03-01T03:00:00")]
+
+
+def test_valid_until_in_replay_expires_the_rule(tmp_path: Path) -> None:
+    rows = read_rows(MOUTAI, "datetime")
+    day1 = [r for r in rows if r["time"].startswith("2026-03-23")]
+    stop = round(min(r["low"] for r in rows) + 0.5, 2)
+    first_stop = next(r for r in rows if r["low"] <= stop)
+    assert not first_stop["time"].startswith("2026-03-23"), "the stop is first reached after day one"
+    rules = write_rules(tmp_path, [
+        {"task_name": "day one only", "stock_code": "600519.SH", "stop_loss": stop,
+         "valid_until": "2026-03-23T15:00:00+08:00"},
+        {"task_name": "until cancelled", "stock_code": "600519.SH", "stop_loss": stop},
+    ])
+    out = alerts(run_replay("--bars", MOUTAI, "--symbol", "600519.SH", "--rules", rules))
+    assert [(a["task_name"], a["time"]) for a in out] == [("until cancelled", first_stop["time"])]
+    assert day1

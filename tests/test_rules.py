@@ -115,3 +115,30 @@ def test_non_object_rule() -> None:
 def test_stored_timestamps_in_input_are_accepted_and_ignored() -> None:
     rule = validate_rule({**BASE, "created_at": "2026-01-01T00:00:00", "updated_at": None, "id": 3})
     assert rule.id == 3 and rule.created_at is None and rule.updated_at is None
+
+
+def test_validity_defaults_and_valid_until_on_the_market_clock() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from app.core.models import Validity
+
+    assert validate_rule(BASE).validity is Validity.UNTIL_CANCELLED
+    rule = validate_rule({**BASE, "valid_until": "2026-03-27T15:00:00"})
+    assert rule.validity is Validity.UNTIL
+    assert rule.valid_until == datetime(2026, 3, 27, 15, 0, tzinfo=timezone(timedelta(hours=8)))
+    crypto = validate_rule({**BASE, "stock_code": "BTC/USDT", "valid_until": "2026-03-27T15:00:00Z"})
+    assert crypto.valid_until == datetime(2026, 3, 27, 15, 0, tzinfo=timezone.utc)
+    assert validate_rule({**BASE, "validity": "today"}).validity is Validity.TODAY
+    assert validate_rule({**BASE, "validity": "gtc", "valid_until": "2026-03-27T15:00:00"}).valid_until is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [({"validity": "forever"}, "validity", "bad_validity"),
+     ({"validity": "until"}, "valid_until", "required"),
+     ({"valid_until": "next friday"}, "valid_until", "bad_datetime"),
+     ({"valid_until": 20260327}, "valid_until", "bad_datetime")],
+)
+def test_bad_validity(changes: dict, field: str, code: str) -> None:
+    error = refused(**changes)
+    assert (error.field, error.code) == (field, code)

@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus
+from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Validity
 from app.monitors.rules import Rule, validate_rule
 from app.storage.db import (
     MIGRATIONS_DIR,
@@ -94,6 +94,8 @@ def full_rule(**changes: object) -> Rule:
         stop_loss=1420.125,
         notification_enabled=False,
         quant_config='{"fast": 5, "note": "均线", "slow": 20}',
+        validity=Validity.UNTIL,
+        valid_until=datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI),
         fired=frozenset({AlertKind.ENTRY, AlertKind.STOP_LOSS}),
     )
     return replace(rule, **changes)
@@ -530,7 +532,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0001"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -559,7 +561,9 @@ def test_batch_migration_keeps_alert_links_and_newer_schema_is_refused(
 
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "9001_add_note.py").write_text(_BATCH_MIGRATION)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    migration = _BATCH_MIGRATION.replace('"HEAD"', repr(head))
+    (scripts / "versions" / "9001_add_note.py").write_text(migration)
     upgraded = open_database(db_path, script_location=scripts)
     upgraded.close()
 

@@ -26,6 +26,15 @@ class TaskStatus(str, Enum):
     RUNNING = "running"
     STOPPED = "stopped"
     TRIGGERED = "triggered"
+    EXPIRED = "expired"
+
+
+class Validity(str, Enum):
+    """How long a rule watches (the brokers' 有效期). Values are stored in SQLite."""
+
+    UNTIL_CANCELLED = "gtc"  # 长期有效
+    TODAY = "today"  # 当日有效: until the end of the instrument's trading day
+    UNTIL = "until"  # until a chosen date-time
 
 
 class AlertSource(str, Enum):

@@ -28,7 +28,7 @@ from datetime import datetime
 
 from app.core.models import AlertFired, AlertKind, AlertSource, Bar, TaskStatus, Tick
 from app.monitors.rules import Rule
-from app.monitors.sessions import is_trading_time
+from app.monitors.sessions import is_trading_time, to_market_time
 
 
 @dataclass(slots=True)
@@ -130,6 +130,8 @@ class RuleEngine:
         rule = armed.rule
         if rule.status is not TaskStatus.RUNNING or not _usable_price(tick.price):
             return
+        if self._expired(armed, tick.time, changed):
+            return
         if rule.trading_hours_only and not is_trading_time(rule.stock_code, tick.time):
             return
         if rule.check_interval > 0 and armed.last_checked is not None:
@@ -158,6 +160,8 @@ class RuleEngine:
         rule = armed.rule
         if rule.status is not TaskStatus.RUNNING:
             return
+        if self._expired(armed, bar.time, changed):
+            return
         if rule.trading_hours_only and not is_trading_time(rule.stock_code, bar.time):
             return
         hits: list[tuple[AlertKind, float, float]] = []
@@ -174,6 +178,21 @@ class RuleEngine:
             hits.append((AlertKind.TAKE_PROFIT, max(bar.open, tp), tp))  # type: ignore[arg-type, type-var]
         self._fire(armed, hits, bar.time, source, out, changed)
         armed.last_price = bar.close
+
+    @staticmethod
+    def _expired(armed: _Armed, when: datetime, changed: dict[int, Rule]) -> bool:
+        """A price after the rule's validity ends it (status ``expired``) instead of firing.
+
+        A price exactly at ``valid_until`` (e.g. the 15:00 closing print of a 当日有效
+        rule) still counts.
+        """
+        rule = armed.rule
+        if rule.valid_until is None or to_market_time(rule.stock_code, when) <= rule.valid_until:
+            return False
+        armed.rule = rule.with_changes(status=TaskStatus.EXPIRED)
+        if rule.id is not None:
+            changed[rule.id] = armed.rule
+        return True
 
     @staticmethod
     def _can_fire(armed: _Armed, kind: AlertKind) -> bool:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.core.models import AlertKind, TaskStatus
+from app.core.models import AlertKind, TaskStatus, Validity
+from app.monitors.sessions import to_market_time
 
 PRICE_FIELDS = ("entry_min", "entry_max", "take_profit", "stop_loss")
 MAX_NAME_LENGTH = 100
@@ -44,6 +45,8 @@ class Rule:
     stop_loss: float | None = None
     notification_enabled: bool = True
     quant_config: str = "{}"
+    validity: Validity = Validity.UNTIL_CANCELLED
+    valid_until: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     id: int | None = None
@@ -84,6 +87,8 @@ class Rule:
             "stop_loss": self.stop_loss,
             "notification_enabled": self.notification_enabled,
             "quant_config": self.quant_config,
+            "validity": self.validity.value,
+            "valid_until": self.valid_until,
         }
 
 
@@ -158,6 +163,7 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
             "set at least one of take_profit, stop_loss, entry_min, entry_max",
         )
 
+    validity, valid_until = _validity(merged, stock_code)
     rule = Rule(
         task_name=task_name,
         stock_code=stock_code,
@@ -168,6 +174,8 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
         trading_hours_only=_flag(merged, "trading_hours_only", False),
         notification_enabled=_flag(merged, "notification_enabled", True),
         quant_config=_quant_config(merged.get("quant_config", "{}")),
+        validity=validity,
+        valid_until=valid_until,
         **prices,
     )
     if base is not None:
@@ -274,6 +282,52 @@ def _status(value: Any) -> TaskStatus:
         raise RuleValidationError(
             "status", "bad_status", f"must be one of {allowed}", allowed=allowed
         ) from None
+
+
+def _validity(data: Mapping[str, Any], code: str) -> tuple[Validity, datetime | None]:
+    """Validity kind and expiry.
+
+    A ``valid_until`` alone means "until that time" (the replay files carry only it).
+    A naive ``valid_until`` is on the market's clock (Beijing time for A-shares).
+    For "today only" the expiry is set by the service from the exchange calendar
+    when the rule is saved or started, so it is not required here.
+    """
+    raw_kind = data.get("validity")
+    until = _datetime("valid_until", data.get("valid_until"), code)
+    if raw_kind is None or raw_kind == "":
+        kind = Validity.UNTIL if until is not None else Validity.UNTIL_CANCELLED
+    else:
+        try:
+            kind = Validity(raw_kind)
+        except ValueError:
+            allowed = ", ".join(v.value for v in Validity)
+            raise RuleValidationError(
+                "validity", "bad_validity", f"must be one of {allowed}", allowed=allowed
+            ) from None
+    if kind is Validity.UNTIL and until is None:
+        raise RuleValidationError("valid_until", "required", "is required")
+    if kind is Validity.UNTIL_CANCELLED:
+        until = None
+    return kind, until
+
+
+def _datetime(name: str, value: Any, code: str) -> datetime | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise RuleValidationError(
+                name, "bad_datetime", "must be an ISO-8601 date-time, e.g. 2026-03-27T15:00:00+08:00"
+            ) from None
+    else:
+        raise RuleValidationError(
+            name, "bad_datetime", "must be an ISO-8601 date-time, e.g. 2026-03-27T15:00:00+08:00"
+        )
+    return to_market_time(code, parsed)
 
 
 def _quant_config(value: Any) -> str:

@@ -69,11 +69,10 @@ def load_xshg_days() -> TradingDays:
     The whole recorded range is taken (1990 up to the last year whose holidays
     the release records), so replays of old data are covered too.
     """
-    import exchange_calendars as xc  # slow (pandas): only ever imported here
-
     with warnings.catch_warnings():  # the library's pandas deprecations are not the user's
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore")
+        import exchange_calendars as xc  # slow (pandas): only ever imported here
+
         default = xc.get_calendar("XSHG")
         first = default.bound_min() or default.first_session
         last = default.bound_max() or default.last_session

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from app.core.models import Tick
 from app.monitors.rules import RuleValidationError
@@ -20,6 +20,8 @@ from app.storage.db import Database, open_database
 from app.storage.repository import RuleNotFound, Store
 
 log = logging.getLogger(__name__)
+
+EXPIRY_CHECK_MS = 30_000
 
 
 class MonitorWorker(QObject):
@@ -39,6 +41,7 @@ class MonitorWorker(QObject):
     page_requested = Signal(int, int)  # page (0-based), page size
     acknowledge_requested = Signal(object)  # list of alert ids
     ticks_received = Signal(object)  # list[Tick]
+    shutdown_requested = Signal()
 
     # results (delivered to the GUI thread)
     opened = Signal(object, object)  # list[Rule], Path of a backed-up broken db or None
@@ -63,6 +66,8 @@ class MonitorWorker(QObject):
         self.page_requested.connect(self._page)
         self.acknowledge_requested.connect(self._acknowledge)
         self.ticks_received.connect(self._on_ticks)
+        self.shutdown_requested.connect(self._shutdown)
+        self._expiry_timer: QTimer | None = None
 
     @property
     def database(self) -> Database | None:
@@ -78,6 +83,36 @@ class MonitorWorker(QObject):
             self.failed.emit(f"{self._db_path}: {exc}")
             return
         self.opened.emit(self._service.rules(), self._database.recovered_from)
+        # Validity ends by the clock too, not only when a price arrives (nights, weekends).
+        self._expiry_timer = QTimer(self)
+        self._expiry_timer.setInterval(EXPIRY_CHECK_MS)
+        self._expiry_timer.timeout.connect(self._expire_due)
+        self._expiry_timer.start()
+        self._expire_due()
+
+    @Slot()
+    def _shutdown(self) -> None:
+        """Runs after every request queued before it (ticks, saves): stop the timer in
+        its own thread, then end the thread's event loop."""
+        if self._expiry_timer is not None:
+            self._expiry_timer.stop()
+        thread = self.thread()
+        if thread is not None:
+            thread.quit()
+
+    @Slot()
+    def _expire_due(self) -> None:
+        service = self._service
+        if service is None:
+            return
+        try:
+            expired = service.expire_due()
+        except Exception as exc:
+            log.exception("expiring rules failed")
+            self.failed.emit(str(exc))
+            return
+        if expired:
+            self.rules_changed.emit(service.rules())
 
     @Slot(object, object, object)
     def _save(self, token: Any, data: dict[str, Any], rule_id: int | None) -> None:
@@ -150,7 +185,8 @@ class MonitorWorker(QObject):
             self.rules_changed.emit(service.rules())
             return
         if stored:
-            self.alerts_fired.emit(stored)
+            self.alerts_fired.emit(list(stored))
+        if stored.changed:
             self.rules_changed.emit(service.rules())
 
     def _run(self, action: Any) -> None:
@@ -160,6 +196,8 @@ class MonitorWorker(QObject):
             return
         try:
             action(service)
+        except RuleValidationError as exc:  # e.g. starting a rule whose validity has passed
+            self.rule_refused.emit(None, exc)
         except RuleNotFound as exc:
             self.failed.emit(f"rule {exc.args[0] if exc.args else ''} no longer exists")
         except Exception as exc:
@@ -195,6 +233,8 @@ class MonitorThread:
     def stop(self) -> None:
         """Finish queued work (alerts being saved), then close the database."""
         if self.thread.isRunning():
-            self.thread.quit()
-            self.thread.wait(5000)
+            self.worker.shutdown_requested.emit()
+            if not self.thread.wait(10_000):
+                self.thread.quit()
+                self.thread.wait(5000)
         self.worker.close()

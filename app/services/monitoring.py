@@ -11,13 +11,15 @@ moves calls onto its thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
-from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Tick
+from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Tick, Validity
 from app.monitors.engine import RuleEngine
-from app.monitors.rules import Rule, validate_rule
+from app.monitors.rules import Rule, RuleValidationError, validate_rule
+from app.monitors.sessions import session_end
 from app.storage.repository import AlertRecord, RuleNotFound, Store
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,10 @@ _KIND_FIELDS: dict[AlertKind, tuple[str, ...]] = {
 }
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredAlert:
     """An alert that is already safely in the database, with its row id."""
@@ -38,11 +44,21 @@ class StoredAlert:
     alert: AlertFired
 
 
+class Processed(list[StoredAlert]):
+    """The stored alerts of one batch (a list), plus the rules whose state changed
+    (fired, triggered or expired) so the panel can be refreshed even without an alert."""
+
+    def __init__(self, alerts: Iterable[StoredAlert] = (), changed: Sequence[Rule] = ()) -> None:
+        super().__init__(alerts)
+        self.changed = list(changed)
+
+
 class MonitorService:
     """Edits rules, evaluates prices and records alerts, in that order of trust."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime] = _utc_now) -> None:
         self._store = store
+        self._clock = clock
         self._engine = RuleEngine()
         self.reload()
 
@@ -64,7 +80,7 @@ class MonitorService:
         base = self._store.get_rule(rule_id) if rule_id is not None else None
         if rule_id is not None and base is None:
             raise RuleNotFound(rule_id)
-        rule = validate_rule(data, base=base)
+        rule = self._with_expiry(validate_rule(data, base=base))
         if base is not None:
             rule = _clear_fired_for_moved_levels(base, rule)
         saved = self._store.save_rule(rule)
@@ -81,9 +97,21 @@ class MonitorService:
         the trader has already seen."""
         if rule_ids is None:
             stopped = [r.id for r in self._store.list_rules() if r.status is TaskStatus.STOPPED]
-            updated = self._store.set_status([i for i in stopped if i is not None], TaskStatus.RUNNING)
+            ids = [i for i in stopped if i is not None]
+            clear_fired = False
         else:
-            updated = self._store.set_status(list(rule_ids), TaskStatus.RUNNING, clear_fired=True)
+            ids = list(rule_ids)
+            clear_fired = True
+        # A "today only" rule started on a new day watches that new day; a rule whose
+        # fixed validity has passed cannot run (the trader must move its date first).
+        for rule_id in ids:
+            rule = self._store.get_rule(rule_id)
+            if rule is None:
+                raise RuleNotFound(rule_id)
+            fresh = self._with_expiry(rule)
+            if fresh.valid_until != rule.valid_until:
+                self._store.save_rule(fresh)
+        updated = self._store.set_status(ids, TaskStatus.RUNNING, clear_fired=clear_fired)
         for rule in updated:
             self._engine.upsert(rule)
         return updated
@@ -100,25 +128,62 @@ class MonitorService:
             self._engine.upsert(rule)
         return updated
 
+    def expire_due(self) -> list[Rule]:
+        """Expire rules whose validity has passed by the wall clock.
+
+        Prices expire a rule as they arrive; this catches rules whose market is
+        silent (night, weekend), so the panel shows 'expired' when it is true.
+        """
+        now = self._clock()
+        due = [
+            r.id
+            for r in self._engine.rules()
+            if r.id is not None
+            and r.valid_until is not None
+            and r.valid_until < now
+            and r.status in (TaskStatus.RUNNING, TaskStatus.STOPPED)
+        ]
+        if not due:
+            return []
+        updated = self._store.set_status(due, TaskStatus.EXPIRED)
+        for rule in updated:
+            self._engine.upsert(rule)
+        return updated
+
+    def _with_expiry(self, rule: Rule) -> Rule:
+        """Resolve 当日有效 to the end of the instrument's current trading day, and refuse
+        a fixed validity that has already passed (it would never watch anything)."""
+        now = self._clock()
+        if rule.validity is Validity.TODAY:
+            return rule.with_changes(valid_until=session_end(rule.stock_code, now))
+        if rule.validity is Validity.UNTIL and rule.valid_until is not None and rule.valid_until <= now:
+            raise RuleValidationError(
+                "valid_until", "in_past", "is already in the past", when=rule.valid_until.isoformat()
+            )
+        return rule
+
     # ----- prices ---------------------------------------------------------
     def process_ticks(
         self, ticks: Sequence[Tick], source: AlertSource = AlertSource.LIVE
-    ) -> list[StoredAlert]:
+    ) -> Processed:
         """Evaluate ticks; persist alerts and rule state in one transaction, then return them.
 
         If the commit fails the engine is reloaded from the database (so nothing is
         marked fired that is not stored) and the error propagates to be shown.
         """
         evaluation = self._engine.on_ticks(ticks, source)
-        if not evaluation.alerts:
-            return []
+        if not evaluation.alerts and not evaluation.changed:
+            return Processed()
         try:
             ids = self._store.record_alerts(evaluation.alerts, evaluation.changed)
         except Exception:
             log.exception("could not record %d alert(s); engine reset", len(evaluation.alerts))
             self.reload()
             raise
-        return [StoredAlert(i, a) for i, a in zip(ids, evaluation.alerts, strict=True)]
+        return Processed(
+            (StoredAlert(i, a) for i, a in zip(ids, evaluation.alerts, strict=True)),
+            changed=evaluation.changed,
+        )
 
     def acknowledge(self, alert_ids: Iterable[int]) -> int:
         """Mark alerts as seen (the popup's Acknowledge button)."""

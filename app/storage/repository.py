@@ -255,6 +255,8 @@ def _copy_rule_fields(rule: Rule, row: MonitorTaskRow) -> None:
     row.stop_loss = rule.stop_loss
     row.notification_enabled = rule.notification_enabled
     row.quant_config = rule.quant_config
+    row.validity = rule.validity
+    row.valid_until = rule.valid_until
 
 
 def _rule_from_row(row: MonitorTaskRow) -> Rule:
@@ -273,6 +275,8 @@ def _rule_from_row(row: MonitorTaskRow) -> Rule:
         stop_loss=row.stop_loss,
         notification_enabled=row.notification_enabled,
         quant_config=row.quant_config,
+        validity=row.validity,
+        valid_until=row.valid_until,
         created_at=row.created_at,
         updated_at=row.updated_at,
         fired=_parse_fired(row.fired_kinds),

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.core.models import AlertKind, AlertSource, TaskStatus
+from app.core.models import AlertKind, AlertSource, TaskStatus, Validity
 
 #: Explicit constraint/index names: SQLite's batch ALTER (used by future
 #: migrations) can only drop or recreate constraints that have a name.
@@ -144,7 +144,11 @@ class Base(DeclarativeBase):
 
 
 class MonitorTaskRow(Base):
-    """One monitor task (a ``Rule``); ``fired_kinds`` is the engine's persisted state."""
+    """One monitor task (a ``Rule``); ``fired_kinds`` is the engine's persisted state.
+
+    ``validity``/``valid_until`` (migration 0002) say how long the rule watches;
+    a rule past its ``valid_until`` gets status ``expired``.
+    """
 
     __tablename__ = "monitor_tasks"
     __table_args__ = (
@@ -157,6 +161,7 @@ class MonitorTaskRow(Base):
         CheckConstraint(_positive_or_null("entry_max"), name="entry_max"),
         CheckConstraint(_positive_or_null("take_profit"), name="take_profit"),
         CheckConstraint(_positive_or_null("stop_loss"), name="stop_loss"),
+        CheckConstraint(_in_values("validity", Validity), name="validity"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -173,6 +178,11 @@ class MonitorTaskRow(Base):
     stop_loss: Mapped[float | None] = mapped_column(Float)
     notification_enabled: Mapped[bool] = mapped_column(Boolean, server_default="1")
     quant_config: Mapped[str] = mapped_column(Text, server_default="{}")
+    validity: Mapped[Validity] = mapped_column(
+        ValueEnum(Validity), server_default=Validity.UNTIL_CANCELLED.value
+    )
+    #: Keeps the offset it was given (Beijing time for A-shares), like an alert's event_time.
+    valid_until: Mapped[datetime | None] = mapped_column(OffsetDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fired_kinds: Mapped[str] = mapped_column(Text, server_default="")

@@ -9,6 +9,7 @@ and the table refreshes from the worker's answer, so what is shown is what is st
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,22 +34,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import AlertKind, TaskStatus
+from app.core.models import AlertKind, TaskStatus, Validity
 from app.monitors.rules import Rule, RuleValidationError, validate_rule
 from app.ui.formatting import format_price
-from app.ui.rule_text import field_label, kind_short_label, refusal_text, status_label
+from app.ui.rule_text import (
+    field_label,
+    kind_short_label,
+    refusal_text,
+    status_label,
+    validity_label,
+)
 
 _STATUS_COLOURS = {
     TaskStatus.RUNNING: QColor("#1b7f3b"),
     TaskStatus.STOPPED: QColor("#777777"),
     TaskStatus.TRIGGERED: QColor("#b8860b"),
+    TaskStatus.EXPIRED: QColor("#9e9e9e"),
 }
 
 
 class RuleTableModel(QAbstractTableModel):
     """Rules as rows; replaced wholesale from the worker's authoritative list."""
 
-    COLUMNS = ("task_name", "stock_code", "status", "entry", "take_profit", "stop_loss", "fired")
+    COLUMNS = ("task_name", "stock_code", "status", "entry", "take_profit", "stop_loss", "validity", "fired")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +95,7 @@ class RuleTableModel(QAbstractTableModel):
             "entry": self.tr("Entry zone"),
             "take_profit": self.tr("Take profit"),
             "stop_loss": self.tr("Stop loss"),
+            "validity": self.tr("Valid until"),
             "fired": self.tr("Fired"),
         }
         return headers[self.COLUMNS[section]]
@@ -118,6 +128,10 @@ class RuleTableModel(QAbstractTableModel):
             return format_price(rule.take_profit) if rule.take_profit is not None else ""
         if column == "stop_loss":
             return format_price(rule.stop_loss) if rule.stop_loss is not None else ""
+        if column == "validity":
+            if rule.valid_until is None:
+                return validity_label(rule.validity)
+            return rule.valid_until.strftime("%Y-%m-%d %H:%M")
         if column == "fired":
             order = (AlertKind.ENTRY, AlertKind.TAKE_PROFIT, AlertKind.STOP_LOSS)
             return " ".join(kind_short_label(k) for k in order if k in rule.fired)
@@ -146,6 +160,15 @@ class RuleForm(QWidget):
         self.notification_enabled = QCheckBox(self.tr("Popup, tray and sound"))
         self.notification_enabled.setChecked(True)
         self.auto_trade = QCheckBox(self.tr("Auto trade (saved; order placement comes later)"))
+        self.validity = QComboBox()
+        for kind in Validity:
+            self.validity.addItem(validity_label(kind), kind.value)
+        self.valid_until = QDateTimeEdit()
+        self.valid_until.setCalendarPopup(True)
+        self.valid_until.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.valid_until.setToolTip(self.tr("On the market's clock (Beijing time for A-shares)"))
+        self.validity.currentIndexChanged.connect(self._on_validity_changed)
+        self._on_validity_changed()
         self.quant_config = QPlainTextEdit()
         self.quant_config.setPlaceholderText("{}")
         self.quant_config.setFixedHeight(48)
@@ -180,6 +203,13 @@ class RuleForm(QWidget):
         layout.addRow(field_label("take_profit"), self.take_profit)
         layout.addRow(field_label("stop_loss"), self.stop_loss)
         layout.addRow(field_label("check_interval"), self.check_interval)
+        validity_row = QHBoxLayout()
+        validity_row.setContentsMargins(0, 0, 0, 0)
+        validity_row.addWidget(self.validity)
+        validity_row.addWidget(self.valid_until, 1)
+        validity_box = QWidget()
+        validity_box.setLayout(validity_row)
+        layout.addRow(field_label("validity"), validity_box)
         layout.addRow("", self.trading_hours_only)
         layout.addRow("", self.notification_enabled)
         layout.addRow("", self.auto_trade)
@@ -201,7 +231,19 @@ class RuleForm(QWidget):
             "stop_loss": self.stop_loss,
             "check_interval": self.check_interval,
             "quant_config": self.quant_config,
+            "validity": self.validity,
+            "valid_until": self.valid_until,
         }
+
+    def _on_validity_changed(self) -> None:
+        self.valid_until.setEnabled(self.validity.currentData() == Validity.UNTIL.value)
+
+    def _valid_until_text(self) -> str | None:
+        """The chosen time on the market's clock: naive here, placed in the symbol's zone
+        by validation (a trader in Europe still means Beijing 15:00 for 600519.SH)."""
+        if self.validity.currentData() != Validity.UNTIL.value:
+            return None
+        return self.valid_until.dateTime().toPython().replace(second=0, microsecond=0).isoformat()
 
     def values(self) -> dict[str, Any]:
         """The form as rule fields; price text is passed through so validation can name it."""
@@ -219,6 +261,8 @@ class RuleForm(QWidget):
             "notification_enabled": self.notification_enabled.isChecked(),
             "auto_trade": self.auto_trade.isChecked(),
             "quant_config": self.quant_config.toPlainText(),
+            "validity": self.validity.currentData(),
+            "valid_until": self._valid_until_text(),
         }
 
     def load(self, rule: Rule | None, *, code: str = "", name: str = "") -> None:
@@ -237,6 +281,13 @@ class RuleForm(QWidget):
         self.trading_hours_only.setChecked(rule.trading_hours_only if rule else False)
         self.notification_enabled.setChecked(rule.notification_enabled if rule else True)
         self.auto_trade.setChecked(rule.auto_trade if rule else False)
+        validity = rule.validity if rule else Validity.UNTIL_CANCELLED
+        self.validity.setCurrentIndex(self.validity.findData(validity.value))
+        until = rule.valid_until if rule and rule.valid_until else None
+        if until is not None:
+            self.valid_until.setDateTime(until.replace(tzinfo=None))
+        else:
+            self.valid_until.setDateTime(datetime.now().replace(second=0, microsecond=0) + timedelta(days=1))
         config = rule.quant_config if rule else "{}"
         self.quant_config.setPlainText("" if config == "{}" else config)
         self._status = rule.status if rule else TaskStatus.RUNNING
@@ -403,6 +454,7 @@ class MonitorPanel(QWidget):
         self._update_buttons()
 
     def on_rule_refused(self, token: Any, error: RuleValidationError) -> None:
+        """A save (token) or a start (token None) was refused by the service."""
         self._pending.pop(token, None)
         self.show_refusal(error)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.core.models import AlertKind, TaskStatus
+from app.core.models import AlertKind, TaskStatus, Validity
 from app.monitors.rules import RuleValidationError
 
 translate = QCoreApplication.translate
@@ -30,6 +30,8 @@ def field_label(name: str) -> str:
         "stop_loss": translate("RuleText", "Stop loss"),
         "notification_enabled": translate("RuleText", "Notifications"),
         "quant_config": translate("RuleText", "Quant config"),
+        "validity": translate("RuleText", "Validity"),
+        "valid_until": translate("RuleText", "Valid until"),
         "conditions": translate("RuleText", "Conditions"),
         "rule": translate("RuleText", "Rule"),
     }
@@ -41,7 +43,16 @@ def status_label(status: TaskStatus) -> str:
         TaskStatus.RUNNING: translate("RuleText", "Running"),
         TaskStatus.STOPPED: translate("RuleText", "Stopped"),
         TaskStatus.TRIGGERED: translate("RuleText", "Triggered"),
+        TaskStatus.EXPIRED: translate("RuleText", "Expired"),
     }[status]
+
+
+def validity_label(validity: Validity) -> str:
+    return {
+        Validity.UNTIL_CANCELLED: translate("RuleText", "Until cancelled"),
+        Validity.TODAY: translate("RuleText", "Today only"),
+        Validity.UNTIL: translate("RuleText", "Until a date and time"),
+    }[validity]
 
 
 def kind_short_label(kind: AlertKind) -> str:
@@ -73,6 +84,9 @@ def refusal_text(error: RuleValidationError) -> str:
         "bad_json": translate("RuleText", "is not valid JSON: %1"),
         "not_object": translate("RuleText", "must be a JSON object"),
         "unknown_field": translate("RuleText", "is not a known field"),
+        "bad_validity": translate("RuleText", "is not a known validity"),
+        "bad_datetime": translate("RuleText", "must be a date and time"),
+        "in_past": translate("RuleText", "is already in the past"),
     }
     template = reasons.get(error.code)
     if template is None:

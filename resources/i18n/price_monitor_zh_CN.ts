@@ -365,57 +365,57 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>MonitorPanel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="286"/>
+        <location filename="../../app/ui/monitor_panel.py" line="337"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="287"/>
+        <location filename="../../app/ui/monitor_panel.py" line="338"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="289"/>
+        <location filename="../../app/ui/monitor_panel.py" line="340"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="290"/>
+        <location filename="../../app/ui/monitor_panel.py" line="341"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="291"/>
+        <location filename="../../app/ui/monitor_panel.py" line="342"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="292"/>
+        <location filename="../../app/ui/monitor_panel.py" line="343"/>
         <source>Start all</source>
         <translation>全部启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="293"/>
+        <location filename="../../app/ui/monitor_panel.py" line="344"/>
         <source>Stop all</source>
         <translation>全部停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="393"/>
+        <location filename="../../app/ui/monitor_panel.py" line="444"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="402"/>
+        <location filename="../../app/ui/monitor_panel.py" line="453"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="438"/>
+        <location filename="../../app/ui/monitor_panel.py" line="490"/>
         <source>Delete rule</source>
         <translation>删除规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="439"/>
+        <location filename="../../app/ui/monitor_panel.py" line="491"/>
         <source>Delete “%1” (%2)? Its alert history is kept.</source>
         <translation>删除“%1”（%2）吗？它的预警记录会保留。</translation>
     </message>
@@ -433,52 +433,57 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="143"/>
+        <location filename="../../app/ui/monitor_panel.py" line="157"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="144"/>
+        <location filename="../../app/ui/monitor_panel.py" line="158"/>
         <source>every tick</source>
         <translation>每笔行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="145"/>
+        <location filename="../../app/ui/monitor_panel.py" line="159"/>
         <source>Only during trading hours</source>
         <translation>仅在交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="146"/>
+        <location filename="../../app/ui/monitor_panel.py" line="160"/>
         <source>Popup, tray and sound</source>
         <translation>弹窗、托盘和声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="148"/>
+        <location filename="../../app/ui/monitor_panel.py" line="162"/>
         <source>Auto trade (saved; order placement comes later)</source>
         <translation>自动交易（仅保存设置；下单功能后续提供）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="153"/>
+        <location filename="../../app/ui/monitor_panel.py" line="169"/>
+        <source>On the market&apos;s clock (Beijing time for A-shares)</source>
+        <translation>按市场时间（A股为北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="176"/>
         <source>low (optional)</source>
         <translation>下限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="154"/>
+        <location filename="../../app/ui/monitor_panel.py" line="177"/>
         <source>high (optional)</source>
         <translation>上限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="156"/>
+        <location filename="../../app/ui/monitor_panel.py" line="179"/>
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="179"/>
+        <location filename="../../app/ui/monitor_panel.py" line="202"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="191"/>
+        <location filename="../../app/ui/monitor_panel.py" line="221"/>
         <source>Last %1</source>
         <translation>最新价 %1</translation>
     </message>
@@ -486,37 +491,42 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleTableModel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="83"/>
+        <location filename="../../app/ui/monitor_panel.py" line="92"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="84"/>
+        <location filename="../../app/ui/monitor_panel.py" line="93"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="85"/>
+        <location filename="../../app/ui/monitor_panel.py" line="94"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="86"/>
+        <location filename="../../app/ui/monitor_panel.py" line="95"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="87"/>
+        <location filename="../../app/ui/monitor_panel.py" line="96"/>
         <source>Take profit</source>
         <translation>止盈价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="88"/>
+        <location filename="../../app/ui/monitor_panel.py" line="97"/>
         <source>Stop loss</source>
         <translation>止损价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="89"/>
+        <location filename="../../app/ui/monitor_panel.py" line="98"/>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="99"/>
         <source>Fired</source>
         <translation>已触发</translation>
     </message>
@@ -590,131 +600,176 @@ A new, empty database is in use. Nothing was deleted.</source>
     </message>
     <message>
         <location filename="../../app/ui/rule_text.py" line="33"/>
+        <source>Validity</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="34"/>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="35"/>
         <source>Conditions</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="34"/>
+        <location filename="../../app/ui/rule_text.py" line="36"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="41"/>
+        <location filename="../../app/ui/rule_text.py" line="43"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="42"/>
+        <location filename="../../app/ui/rule_text.py" line="44"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="43"/>
+        <location filename="../../app/ui/rule_text.py" line="45"/>
         <source>Triggered</source>
         <translation>已触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="49"/>
+        <location filename="../../app/ui/rule_text.py" line="46"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="52"/>
+        <source>Until cancelled</source>
+        <translation>长期有效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="53"/>
+        <source>Today only</source>
+        <translation>当日有效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="54"/>
+        <source>Until a date and time</source>
+        <translation>指定时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="60"/>
         <source>Entry</source>
         <translation>进场</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="50"/>
+        <location filename="../../app/ui/rule_text.py" line="61"/>
         <source>TP</source>
         <translation>止盈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="51"/>
+        <location filename="../../app/ui/rule_text.py" line="62"/>
         <source>SL</source>
         <translation>止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="59"/>
+        <location filename="../../app/ui/rule_text.py" line="70"/>
         <source>is required</source>
         <translation>不能为空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="60"/>
+        <location filename="../../app/ui/rule_text.py" line="71"/>
         <source>must be text</source>
         <translation>必须是文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="61"/>
+        <location filename="../../app/ui/rule_text.py" line="72"/>
         <source>must be at most %1 characters</source>
         <translation>最多 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="62"/>
+        <location filename="../../app/ui/rule_text.py" line="73"/>
         <source>must not contain spaces</source>
         <translation>不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="63"/>
+        <location filename="../../app/ui/rule_text.py" line="74"/>
         <source>must be a number</source>
         <translation>必须是数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="64"/>
+        <location filename="../../app/ui/rule_text.py" line="75"/>
         <source>must be a finite number</source>
         <translation>必须是有效数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="65"/>
+        <location filename="../../app/ui/rule_text.py" line="76"/>
         <source>must be above 0</source>
         <translation>必须大于 0</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="66"/>
+        <location filename="../../app/ui/rule_text.py" line="77"/>
         <source>must be a whole number</source>
         <translation>必须是整数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="67"/>
+        <location filename="../../app/ui/rule_text.py" line="78"/>
         <source>must be at least %1</source>
         <translation>不能小于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="68"/>
+        <location filename="../../app/ui/rule_text.py" line="79"/>
         <source>must be true or false</source>
         <translation>必须是“是”或“否”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="69"/>
+        <location filename="../../app/ui/rule_text.py" line="80"/>
         <source>is not a known status</source>
         <translation>不是有效状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="70"/>
+        <location filename="../../app/ui/rule_text.py" line="81"/>
         <source>must not be above the entry zone high (%1 &gt; %2)</source>
         <translation>不能高于进场区间上限（%1 &gt; %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="71"/>
+        <location filename="../../app/ui/rule_text.py" line="82"/>
         <source>must be below the take profit (%1 ≥ %2)</source>
         <translation>必须低于止盈价（%1 ≥ %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="72"/>
+        <location filename="../../app/ui/rule_text.py" line="83"/>
         <source>set at least one of take profit, stop loss or an entry zone bound</source>
         <translation>请至少设置止盈价、止损价或进场区间中的一项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="73"/>
+        <location filename="../../app/ui/rule_text.py" line="84"/>
         <source>is not valid JSON: %1</source>
         <translation>不是有效的 JSON：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="74"/>
+        <location filename="../../app/ui/rule_text.py" line="85"/>
         <source>must be a JSON object</source>
         <translation>必须是 JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="75"/>
+        <location filename="../../app/ui/rule_text.py" line="86"/>
         <source>is not a known field</source>
         <translation>不是已知字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="91"/>
+        <location filename="../../app/ui/rule_text.py" line="87"/>
+        <source>is not a known validity</source>
+        <translation>不是有效的有效期类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="88"/>
+        <source>must be a date and time</source>
+        <translation>必须是日期时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="89"/>
+        <source>is already in the past</source>
+        <translation>已经过去</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="105"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
