@@ -64,9 +64,6 @@ class Session(QObject):
     def start(self) -> None:
         self.monitor.start()
         threading.Thread(target=self._load_feed, name="feed-loader", daemon=True).start()
-        # The exchange calendar imports pandas (seconds on a slow PC): load it now, off
-        # the GUI and monitor threads, so a trading-hours-only rule never waits for it.
-        threading.Thread(target=sessions.warm_up, name="calendar-loader", daemon=True).start()
 
     def _load_feed(self) -> None:
         try:
@@ -96,6 +93,10 @@ class Session(QObject):
     def _start_feed_when_ready(self) -> None:
         if self.feed is not None and self._database_open and not self.feed.is_running and not self._stopping:
             self.feed.start()
+            # The exchange calendar imports pandas (seconds on a slow PC). Load it once
+            # prices flow, off the GUI and monitor threads, so it neither delays the first
+            # price nor makes a trading-hours-only rule wait later.
+            threading.Thread(target=sessions.warm_up, name="calendar-loader", daemon=True).start()
 
     def shutdown(self) -> None:
         """Stop the feed first (no new ticks), then let the worker finish and close the db."""

@@ -166,6 +166,7 @@ class RuleForm(QWidget):
         self.valid_until = QDateTimeEdit()
         self.valid_until.setCalendarPopup(True)
         self.valid_until.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.valid_until.setDateTime(datetime.now().replace(second=0, microsecond=0) + timedelta(days=1))
         self.valid_until.setToolTip(self.tr("On the market's clock (Beijing time for A-shares)"))
         self.validity.currentIndexChanged.connect(self._on_validity_changed)
         self._on_validity_changed()
