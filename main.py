@@ -12,12 +12,16 @@ from pathlib import Path
 
 
 def _positive_speed(text: str) -> float:
+    from app.feeds.demo import MAX_SPEED, MIN_SPEED
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.1 <= value <= 1000:
-        raise argparse.ArgumentTypeError("must be between 0.1 and 1000 (1 = one bar per 250 ms)")
+    if not MIN_SPEED <= value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_SPEED:g} and {MAX_SPEED:g} (1 = one bar per 250 ms)"
+        )
     return value
 
 

@@ -50,9 +50,6 @@ class Evaluation:
     alerts: list[AlertFired] = field(default_factory=list)
     changed: list[Rule] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.alerts)
-
 
 class RuleEngine:
     """Evaluates running rules against ticks or bars, indexed by symbol."""
@@ -90,9 +87,6 @@ class RuleEngine:
 
     def rules(self) -> list[Rule]:
         return [armed.rule for armed in self._by_key.values()]
-
-    def symbols(self) -> set[str]:
-        return set(self._by_symbol)
 
     def _anonymous_key(self) -> int:
         """Rules without a database id (replay) get negative keys that never clash."""

@@ -35,7 +35,7 @@ class MonitorWorker(QObject):
     # requests (emit from the GUI thread)
     open_requested = Signal()
     save_requested = Signal(object, object, object)  # token, field dict, rule id or None
-    delete_requested = Signal(object, int)  # token, rule id
+    delete_requested = Signal(int)  # rule id
     start_requested = Signal(object)  # list of rule ids, or None for all stopped rules
     stop_requested = Signal(object)  # list of rule ids, or None for all running rules
     page_requested = Signal(int, int)  # page (0-based), page size
@@ -68,10 +68,6 @@ class MonitorWorker(QObject):
         self.ticks_received.connect(self._on_ticks)
         self.shutdown_requested.connect(self._shutdown)
         self._expiry_timer: QTimer | None = None
-
-    @property
-    def database(self) -> Database | None:
-        return self._database
 
     @Slot()
     def _open(self) -> None:
@@ -135,8 +131,8 @@ class MonitorWorker(QObject):
         self.rule_saved.emit(token, rule)
         self.rules_changed.emit(service.rules())
 
-    @Slot(object, int)
-    def _delete(self, token: Any, rule_id: int) -> None:
+    @Slot(int)
+    def _delete(self, rule_id: int) -> None:
         self._run(lambda s: s.delete_rule(rule_id))
 
     @Slot(object)

@@ -284,8 +284,9 @@ class MainWindow(QMainWindow):
 
     def _on_rule_selected(self, rule: Rule | None) -> None:
         if rule is not None and rule.stock_code in self.series:
-            self.show_symbol(rule.stock_code)
-        self._update_levels()
+            self.show_symbol(rule.stock_code)  # also redraws the levels
+        else:
+            self._update_levels()
 
     def _update_levels(self) -> None:
         selected = self.monitor_panel.selected_rule()
@@ -320,7 +321,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("%1 new alert(s)").replace("%1", str(len(stored))), 10_000
             )
-        self.history_panel.request(0 if self.history_panel.page == 0 else self.history_panel.page)
+        self.history_panel.refresh()
 
     def _on_database_opened(self, rules: list[Rule], recovered_from: Path | None) -> None:
         self.set_rules(rules)

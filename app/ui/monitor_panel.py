@@ -306,7 +306,7 @@ class MonitorPanel(QWidget):
     """Table of rules + form; asks the worker to save/delete/start/stop."""
 
     save_requested = Signal(object, object, object)  # token, fields, rule id or None
-    delete_requested = Signal(object, int)
+    delete_requested = Signal(int)  # rule id
     start_requested = Signal(object)  # list[int] | None
     stop_requested = Signal(object)
     rule_selected = Signal(object)  # Rule | None
@@ -500,7 +500,7 @@ class MonitorPanel(QWidget):
         if rule is None or rule.id is None or not self.confirm_delete(rule):
             return
         self._editing_id = None
-        self.delete_requested.emit(next(self._tokens), rule.id)
+        self.delete_requested.emit(rule.id)
         self.form.load(None, code=rule.stock_code, name=rule.stock_name)
 
     def _for_selected(self, signal: Any) -> None:
