@@ -18,6 +18,20 @@ class AlertKind(str, Enum):
     ENTRY = "entry"
     TAKE_PROFIT = "take_profit"
     STOP_LOSS = "stop_loss"
+    CROSS_UP = "cross_up"
+    CROSS_DOWN = "cross_down"
+    CHANGE_UP = "change_up"  # 涨幅 reached: change vs previous close >= +x %
+    CHANGE_DOWN = "change_down"  # 跌幅 reached: change vs previous close <= -x %
+    TRAILING_STOP = "trailing_stop"  # 回落卖出 (long) / 反弹平空 (short)
+    TRAILING_ENTRY = "trailing_entry"  # 反弹买入 (long) / 回落开空 (short)
+
+    @property
+    def is_exit(self) -> bool:
+        """Exits end a rule in ``once`` mode (the position is closed)."""
+        return self in _EXITS
+
+
+_EXITS = frozenset({AlertKind.TAKE_PROFIT, AlertKind.STOP_LOSS, AlertKind.TRAILING_STOP})
 
 
 class TaskStatus(str, Enum):
@@ -27,6 +41,29 @@ class TaskStatus(str, Enum):
     STOPPED = "stopped"
     TRIGGERED = "triggered"
     EXPIRED = "expired"
+    PAUSED = "paused"  # stopped by the runaway guard (fired too often); start resumes it
+
+
+class Direction(str, Enum):
+    """Which way the trader's position faces; ``short`` mirrors every exit comparison."""
+
+    LONG = "long"
+    SHORT = "short"
+
+
+class CrossDirection(str, Enum):
+    UP = "up"
+    DOWN = "down"
+    EITHER = "either"
+
+
+class TriggerMode(str, Enum):
+    """How often a rule may fire (TradingView's "once / once per bar / every time")."""
+
+    ONCE = "once"
+    ONCE_PER_BAR = "once_per_bar"
+    EVERY_TIME = "every_time"
+    REARM = "rearm"
 
 
 class Validity(str, Enum):

@@ -15,10 +15,31 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.core.models import AlertKind, TaskStatus, Validity
+from app.core.models import (
+    AlertKind,
+    CrossDirection,
+    Direction,
+    TaskStatus,
+    TriggerMode,
+    Validity,
+)
+from app.market.timeframes import TIMEFRAMES, timeframe_refusal
 from app.monitors.sessions import to_market_time
 
 PRICE_FIELDS = ("entry_min", "entry_max", "take_profit", "stop_loss")
+#: Optional prices of the issue-3 conditions (all > 0 when set).
+EXTRA_PRICE_FIELDS = ("cross_level", "cost_price", "trailing_activation", "rebound_activation")
+#: Percentages given as plain numbers (5 means 5 %), each > 0 and < its upper limit.
+PERCENT_LIMITS: dict[str, float] = {
+    "take_profit_pct": 10_000.0,
+    "stop_loss_pct": 100.0,
+    "change_up_pct": 10_000.0,
+    "change_down_pct": 100.0,
+    "trailing_pct": 100.0,
+    "rebound_pct": 10_000.0,
+}
+AMOUNT_FIELDS = ("trailing_amount", "rebound_amount")
+DEFAULT_TIMEFRAME = "1m"
 MAX_NAME_LENGTH = 100
 MAX_CODE_LENGTH = 40
 
@@ -47,26 +68,115 @@ class Rule:
     quant_config: str = "{}"
     validity: Validity = Validity.UNTIL_CANCELLED
     valid_until: datetime | None = None
+    direction: Direction = Direction.LONG
+    cross_level: float | None = None
+    cross_direction: CrossDirection = CrossDirection.EITHER
+    cost_price: float | None = None
+    take_profit_pct: float | None = None
+    stop_loss_pct: float | None = None
+    change_up_pct: float | None = None
+    change_down_pct: float | None = None
+    trailing_activation: float | None = None
+    trailing_pct: float | None = None
+    trailing_amount: float | None = None
+    rebound_activation: float | None = None
+    rebound_pct: float | None = None
+    rebound_amount: float | None = None
+    trigger_mode: TriggerMode = TriggerMode.ONCE
+    bar_timeframe: str = DEFAULT_TIMEFRAME
+    cooldown_s: int = 0
+    rearm_band: float | None = None
+    rearm_band_pct: float | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     id: int | None = None
     fired: frozenset[AlertKind] = field(default_factory=frozenset)
+    #: The engine's private tracking (crossing side, trailing extremes, cooldowns, recent
+    #: fires) as canonical JSON; persisted with every alert so a restart continues exactly.
+    state: str = "{}"
 
     @property
     def has_entry(self) -> bool:
         return self.entry_min is not None or self.entry_max is not None
 
     @property
+    def is_short(self) -> bool:
+        return self.direction is Direction.SHORT
+
+    @property
+    def take_profit_level(self) -> float | None:
+        """The take-profit price, whether given directly or as % from ``cost_price``."""
+        if self.take_profit is not None:
+            return self.take_profit
+        if self.take_profit_pct is None or self.cost_price is None:
+            return None
+        sign = -1.0 if self.is_short else 1.0
+        return self.cost_price * (1.0 + sign * self.take_profit_pct / 100.0)
+
+    @property
+    def stop_loss_level(self) -> float | None:
+        """The stop-loss price, whether given directly or as % from ``cost_price``."""
+        if self.stop_loss is not None:
+            return self.stop_loss
+        if self.stop_loss_pct is None or self.cost_price is None:
+            return None
+        sign = 1.0 if self.is_short else -1.0
+        return self.cost_price * (1.0 + sign * self.stop_loss_pct / 100.0)
+
+    @property
+    def has_trailing_stop(self) -> bool:
+        return self.trailing_pct is not None or self.trailing_amount is not None
+
+    @property
+    def has_trailing_entry(self) -> bool:
+        return self.rebound_pct is not None or self.rebound_amount is not None
+
+    @property
+    def cross_kinds(self) -> frozenset[AlertKind]:
+        if self.cross_level is None:
+            return frozenset()
+        if self.cross_direction is CrossDirection.UP:
+            return frozenset({AlertKind.CROSS_UP})
+        if self.cross_direction is CrossDirection.DOWN:
+            return frozenset({AlertKind.CROSS_DOWN})
+        return frozenset({AlertKind.CROSS_UP, AlertKind.CROSS_DOWN})
+
+    @property
     def watched_kinds(self) -> frozenset[AlertKind]:
         """The alert kinds this rule is configured to report."""
-        kinds: set[AlertKind] = set()
+        kinds: set[AlertKind] = set(self.cross_kinds)
         if self.has_entry:
             kinds.add(AlertKind.ENTRY)
-        if self.take_profit is not None:
+        if self.take_profit_level is not None:
             kinds.add(AlertKind.TAKE_PROFIT)
-        if self.stop_loss is not None:
+        if self.stop_loss_level is not None:
             kinds.add(AlertKind.STOP_LOSS)
+        if self.change_up_pct is not None:
+            kinds.add(AlertKind.CHANGE_UP)
+        if self.change_down_pct is not None:
+            kinds.add(AlertKind.CHANGE_DOWN)
+        if self.has_trailing_stop:
+            kinds.add(AlertKind.TRAILING_STOP)
+        if self.has_trailing_entry:
+            kinds.add(AlertKind.TRAILING_ENTRY)
         return frozenset(kinds)
+
+    @property
+    def conditions_done(self) -> bool:
+        """In ``once`` mode: has every configured condition fired (a crossing either way
+        counts once)? Then the rule has nothing left to watch."""
+        return self.done_after(self.fired)
+
+    def done_after(self, fired: frozenset[AlertKind] | set[AlertKind]) -> bool:
+        """``conditions_done`` if ``fired`` had fired."""
+        watched = set(self.watched_kinds)
+        fired = set(fired)
+        cross = self.cross_kinds
+        if cross:
+            watched -= cross
+            if not fired & cross:
+                return False
+        return watched <= fired
 
     def with_changes(self, **changes: Any) -> Rule:
         return replace(self, **changes)
@@ -89,6 +199,25 @@ class Rule:
             "quant_config": self.quant_config,
             "validity": self.validity.value,
             "valid_until": self.valid_until,
+            "direction": self.direction.value,
+            "cross_level": self.cross_level,
+            "cross_direction": self.cross_direction.value,
+            "cost_price": self.cost_price,
+            "take_profit_pct": self.take_profit_pct,
+            "stop_loss_pct": self.stop_loss_pct,
+            "change_up_pct": self.change_up_pct,
+            "change_down_pct": self.change_down_pct,
+            "trailing_activation": self.trailing_activation,
+            "trailing_pct": self.trailing_pct,
+            "trailing_amount": self.trailing_amount,
+            "rebound_activation": self.rebound_activation,
+            "rebound_pct": self.rebound_pct,
+            "rebound_amount": self.rebound_amount,
+            "trigger_mode": self.trigger_mode.value,
+            "bar_timeframe": self.bar_timeframe,
+            "cooldown_s": self.cooldown_s,
+            "rearm_band": self.rearm_band,
+            "rearm_band_pct": self.rearm_band_pct,
         }
 
 
@@ -104,7 +233,12 @@ class RuleValidationError(ValueError):
         self.params = params
 
 
-EDITABLE_FIELDS = frozenset(Rule.__dataclass_fields__) - {"created_at", "updated_at", "fired"}
+EDITABLE_FIELDS = frozenset(Rule.__dataclass_fields__) - {
+    "created_at",
+    "updated_at",
+    "fired",
+    "state",
+}
 # Set by storage, not by the user; accepted (and ignored) so a rule exported with every
 # field of the model can be fed back, e.g. to the replay command.
 STORED_ONLY_FIELDS = frozenset({"created_at", "updated_at"})
@@ -136,7 +270,12 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
     stock_name = _optional_text(merged, "stock_name", MAX_NAME_LENGTH)
     status = _status(merged.get("status", TaskStatus.RUNNING.value))
     check_interval = _check_interval(merged.get("check_interval", 0))
-    prices = {name: _price(name, merged.get(name)) for name in PRICE_FIELDS}
+    prices = {name: _price(name, merged.get(name)) for name in PRICE_FIELDS + EXTRA_PRICE_FIELDS}
+    percents = {name: _percent(name, merged.get(name), limit) for name, limit in PERCENT_LIMITS.items()}
+    amounts = {name: _price(name, merged.get(name)) for name in AMOUNT_FIELDS}
+    direction = _choice(merged, "direction", Direction, Direction.LONG)
+    cross_direction = _choice(merged, "cross_direction", CrossDirection, CrossDirection.EITHER)
+    trigger_mode = _choice(merged, "trigger_mode", TriggerMode, TriggerMode.ONCE)
 
     if prices["entry_min"] is not None and prices["entry_max"] is not None:
         if prices["entry_min"] > prices["entry_max"]:
@@ -147,21 +286,38 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
                 low=prices["entry_min"],
                 high=prices["entry_max"],
             )
-    if prices["stop_loss"] is not None and prices["take_profit"] is not None:
-        if prices["stop_loss"] >= prices["take_profit"]:
+    _one_of(prices, percents, "take_profit", "take_profit_pct")
+    _one_of(prices, percents, "stop_loss", "stop_loss_pct")
+    _one_of(percents, amounts, "trailing_pct", "trailing_amount")
+    _one_of(percents, amounts, "rebound_pct", "rebound_amount")
+    for pct_name in ("take_profit_pct", "stop_loss_pct"):
+        if percents[pct_name] is not None and prices["cost_price"] is None:
             raise RuleValidationError(
-                "stop_loss",
-                "stop_not_below_target",
-                f"must be below take_profit ({prices['stop_loss']:g} >= {prices['take_profit']:g})",
-                stop=prices["stop_loss"],
-                target=prices["take_profit"],
+                "cost_price", "required_for", f"is required by {pct_name}", other=pct_name
             )
-    if all(value is None for value in prices.values()):
+    _requires(prices, "trailing_activation", percents["trailing_pct"] or amounts["trailing_amount"],
+              "trailing_pct")
+    _requires(prices, "rebound_activation", percents["rebound_pct"] or amounts["rebound_amount"],
+              "rebound_pct")
+
+    conditions = {**prices, **percents, **amounts}
+    if all(conditions[name] is None for name in CONDITION_FIELDS):
         raise RuleValidationError(
             "conditions",
             "no_condition",
-            "set at least one of take_profit, stop_loss, entry_min, entry_max",
+            "set at least one condition: take-profit, stop-loss, entry zone, crossing, "
+            "change vs previous close, trailing stop or trailing entry",
         )
+
+    cooldown_s = _whole(merged, "cooldown_s", 0)
+    rearm_band = _price("rearm_band", merged.get("rearm_band"))
+    rearm_band_pct = _percent("rearm_band_pct", merged.get("rearm_band_pct"), 100.0)
+    if rearm_band is not None and rearm_band_pct is not None:
+        raise RuleValidationError(
+            "rearm_band_pct", "exclusive", "set rearm_band or rearm_band_pct, not both",
+            other="rearm_band",
+        )
+    bar_timeframe = _timeframe(merged.get("bar_timeframe"), stock_code)
 
     validity, valid_until = _validity(merged, stock_code)
     rule = Rule(
@@ -176,8 +332,16 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
         quant_config=_quant_config(merged.get("quant_config", "{}")),
         validity=validity,
         valid_until=valid_until,
-        **prices,
+        direction=direction,
+        cross_direction=cross_direction,
+        trigger_mode=trigger_mode,
+        bar_timeframe=bar_timeframe,
+        cooldown_s=cooldown_s,
+        rearm_band=rearm_band,
+        rearm_band_pct=rearm_band_pct,
+        **conditions,
     )
+    _check_exit_order(rule)
     if base is not None:
         rule = replace(
             rule,
@@ -185,10 +349,115 @@ def validate_rule(data: Mapping[str, Any], *, base: Rule | None = None) -> Rule:
             created_at=base.created_at,
             updated_at=base.updated_at,
             fired=base.fired,
+            state=base.state,
         )
     if "id" in data and data["id"] is not None:
         rule = replace(rule, id=_integer("id", data["id"], minimum=1))
     return rule
+
+
+#: Fields of which at least one must be set for a rule to watch anything.
+CONDITION_FIELDS = (
+    *PRICE_FIELDS,
+    "cross_level",
+    "take_profit_pct",
+    "stop_loss_pct",
+    "change_up_pct",
+    "change_down_pct",
+    "trailing_pct",
+    "trailing_amount",
+    "rebound_pct",
+    "rebound_amount",
+)
+
+
+def _one_of(first: Mapping[str, Any], second: Mapping[str, Any], a: str, b: str) -> None:
+    """Two ways to give the same thing (a price or a %): refuse both at once."""
+    if first[a] is not None and second[b] is not None:
+        raise RuleValidationError(b, "exclusive", f"set {a} or {b}, not both", other=a)
+
+
+def _requires(data: Mapping[str, Any], name: str, needed: Any, needed_name: str) -> None:
+    """``name`` only means something together with ``needed_name``."""
+    value = data.get(name)
+    if value is not None and value != "" and needed is None:
+        raise RuleValidationError(
+            needed_name, "required_for", f"is required by {name}", other=name
+        )
+
+
+def _check_exit_order(rule: Rule) -> None:
+    """Long: stop below target; short: stop above target (after resolving % levels)."""
+    stop, target = rule.stop_loss_level, rule.take_profit_level
+    if stop is None or target is None:
+        return
+    field_name = "stop_loss" if rule.stop_loss is not None else "stop_loss_pct"
+    if rule.is_short and stop <= target:
+        raise RuleValidationError(
+            field_name,
+            "stop_not_above_target",
+            f"must be above take-profit for a short ({stop:g} <= {target:g})",
+            stop=stop,
+            target=target,
+        )
+    if not rule.is_short and stop >= target:
+        raise RuleValidationError(
+            field_name,
+            "stop_not_below_target",
+            f"must be below take_profit ({stop:g} >= {target:g})",
+            stop=stop,
+            target=target,
+        )
+
+
+def _percent(name: str, value: Any, limit: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = _number(name, value)
+    if not math.isfinite(number):
+        raise RuleValidationError(name, "not_finite", "must be a finite number")
+    if number <= 0 or number >= limit:
+        raise RuleValidationError(
+            name,
+            "percent_range",
+            f"must be a percentage above 0 and below {limit:g} (got {number:g})",
+            limit=limit,
+        )
+    return number
+
+
+def _whole(data: Mapping[str, Any], name: str, default: int) -> int:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    return _integer(name, value, minimum=0)
+
+
+def _choice(data: Mapping[str, Any], name: str, enum_cls: type[Any], default: Any) -> Any:
+    value = data.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_cls)
+        raise RuleValidationError(
+            name, "bad_choice", f"must be one of {allowed}", allowed=allowed
+        ) from None
+
+
+def _timeframe(value: Any, code: str) -> str:
+    if value is None or value == "":
+        return DEFAULT_TIMEFRAME
+    if not isinstance(value, str) or value not in TIMEFRAMES:
+        allowed = ", ".join(TIMEFRAMES)
+        raise RuleValidationError(
+            "bar_timeframe", "bad_choice", f"must be one of {allowed}", allowed=allowed
+        )
+    refusal = timeframe_refusal(code, value)
+    if refusal:
+        raise RuleValidationError("bar_timeframe", "not_for_market", refusal, timeframe=value)
+    return value
 
 
 def _required_text(data: Mapping[str, Any], name: str, max_length: int) -> str:
