@@ -15,10 +15,19 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CheckConstraint, inspect, text
+from sqlalchemy import CheckConstraint, event, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Validity
+from app.core.models import (
+    AlertFired,
+    AlertKind,
+    AlertSource,
+    CrossDirection,
+    Direction,
+    TaskStatus,
+    TriggerMode,
+    Validity,
+)
 from app.monitors.rules import Rule, validate_rule
 from app.storage.db import (
     MIGRATIONS_DIR,
@@ -78,8 +87,48 @@ def reopen(store: Store) -> Store:
     return Store(open_database(path))
 
 
+#: The issue-3 fields, every one set (more than validation would let through at once:
+#: the Store stores whatever it is given, so each column must round-trip on its own).
+LONG_CONDITIONS: dict[str, object] = {
+    "direction": Direction.LONG,
+    "cross_level": 1600.0,
+    "cross_direction": CrossDirection.UP,
+    "cost_price": 1550.5,
+    "take_profit_pct": 8.75,
+    "stop_loss_pct": 3.5,
+    "change_up_pct": 5.0,
+    "change_down_pct": 4.5,
+    "trailing_activation": 1650.0,
+    "trailing_pct": 2.5,
+    "trailing_amount": 12.0,
+    "rebound_activation": 1480.0,
+    "rebound_pct": 1.25,
+    "rebound_amount": 6.5,
+    "trigger_mode": TriggerMode.REARM,
+    "bar_timeframe": "4h",
+    "cooldown_s": 90,
+    "rearm_band": 0.5,
+    "rearm_band_pct": 0.25,
+}
+SHORT_CONDITIONS: dict[str, object] = {
+    **LONG_CONDITIONS,
+    "direction": Direction.SHORT,
+    "cross_direction": CrossDirection.DOWN,
+    "trailing_activation": 1450.0,  # a short's trailing stop activates below
+    "rebound_activation": 1650.0,
+    "trigger_mode": TriggerMode.ONCE_PER_BAR,
+    "bar_timeframe": "15m",
+    "cooldown_s": 3600,
+}
+#: Some engine tracking as the engine writes it (canonical JSON); the Store keeps the text.
+STATE = (
+    '{"cross": {"prev": 1599.5}, "recent": [1709251865.25],'
+    ' "trailing_stop": {"active": true, "extreme": 1702.25}}'
+)
+
+
 def full_rule(**changes: object) -> Rule:
-    """A rule where every field differs from its default."""
+    """A rule where every field differs from its default (a short: stop above target)."""
     rule = Rule(
         task_name="茅台 breakout",
         stock_code="600519.SH",
@@ -90,13 +139,15 @@ def full_rule(**changes: object) -> Rule:
         trading_hours_only=True,
         entry_min=1500.25,
         entry_max=1510.5,
-        take_profit=1688.8,
-        stop_loss=1420.125,
+        take_profit=1420.125,
+        stop_loss=1688.8,
         notification_enabled=False,
         quant_config='{"fast": 5, "note": "均线", "slow": 20}',
         validity=Validity.UNTIL,
         valid_until=datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI),
-        fired=frozenset({AlertKind.ENTRY, AlertKind.STOP_LOSS}),
+        fired=frozenset({AlertKind.ENTRY, AlertKind.STOP_LOSS, AlertKind.CROSS_DOWN}),
+        state=STATE,
+        **SHORT_CONDITIONS,  # type: ignore[arg-type]
     )
     return replace(rule, **changes)
 
@@ -168,6 +219,77 @@ def test_check_constraints_refuse_bad_values(store: Store, db_path: Path) -> Non
             "INSERT INTO alert_events (task_name, stock_code, kind, price, level, event_time,"
             " source, created_at) VALUES ('t', 'X', 'take-profit', 1, 1, '', 'live', '')"
         )
+    assert store.get_rule(rule.id) == rule
+
+
+#: (column, refused values) of the issue-3 columns.
+BAD_NEW_VALUES: list[tuple[str, tuple[str, ...]]] = [
+    ("direction", ("'sideways'", "'Long'", "NULL")),
+    ("cross_direction", ("'both'", "NULL")),
+    ("trigger_mode", ("'twice'", "NULL")),
+    ("bar_timeframe", ("'2h'", "'1M'", "NULL")),
+    ("cooldown_s", ("-1", "NULL")),
+    ("engine_state", ("NULL",)),
+    ("status", ("'Paused'",)),
+    *(
+        (name, ("0", "-1.5"))
+        for name in (
+            "cross_level", "cost_price", "take_profit_pct", "stop_loss_pct", "change_up_pct",
+            "change_down_pct", "trailing_activation", "trailing_pct", "trailing_amount",
+            "rebound_activation", "rebound_pct", "rebound_amount", "rearm_band",
+            "rearm_band_pct",
+        )
+    ),
+]
+
+
+def test_check_constraints_refuse_bad_new_rule_values(store: Store, db_path: Path) -> None:
+    """The issue-3 columns refuse bad values at the SQL level, whoever writes them."""
+    rule = store.save_rule(full_rule())
+    accepted = []
+    for column, values in BAD_NEW_VALUES:
+        for value in values:
+            with sqlite3.connect(db_path) as conn:
+                try:
+                    conn.execute(f"UPDATE monitor_tasks SET {column} = {value} WHERE id = ?",
+                                 (rule.id,))
+                except sqlite3.IntegrityError:
+                    continue
+                accepted.append(f"{column} = {value}")
+    assert accepted == []
+    assert store.get_rule(rule.id) == rule
+
+
+def test_check_constraints_accept_every_new_enum_value(store: Store, db_path: Path) -> None:
+    rule = store.save_rule(full_rule())
+    assignments = [
+        *(f"status = '{s.value}'" for s in TaskStatus),
+        *(f"direction = '{d.value}'" for d in Direction),
+        *(f"cross_direction = '{d.value}'" for d in CrossDirection),
+        *(f"trigger_mode = '{m.value}'" for m in TriggerMode),
+        *(f"bar_timeframe = '{t}'" for t in ("1m", "5m", "15m", "30m", "1h", "4h", "1d")),
+        "cooldown_s = 0",
+    ]
+    with sqlite3.connect(db_path) as conn:
+        for assignment in assignments:
+            conn.execute(f"UPDATE monitor_tasks SET {assignment} WHERE id = ?", (rule.id,))
+        for kind in AlertKind:
+            conn.execute(
+                "INSERT INTO alert_events (task_id, task_name, stock_code, kind, price, level,"
+                " event_time, source, created_at) VALUES (?, 't', 'X', ?, 1, 1, '', 'live', '')",
+                (rule.id, kind.value),
+            )
+    assert raw_rows(db_path, "SELECT count(*) FROM alert_events") == [(len(AlertKind),)]
+
+
+def test_orm_refuses_values_outside_the_enums(store: Store) -> None:
+    rule = store.save_rule(full_rule())
+    for field_name, bad in (("direction", "sideways"), ("trigger_mode", "twice"),
+                            ("cross_direction", "both")):
+        with pytest.raises(Exception, match="is not a valid"):
+            store.save_rule(replace(rule, **{field_name: bad}))
+    with pytest.raises(IntegrityError):
+        store.save_rule(replace(rule, bar_timeframe="2h"))
     assert store.get_rule(rule.id) == rule
 
 
@@ -246,11 +368,78 @@ def test_every_rule_field_survives_restart(store: Store, clock: FakeClock) -> No
     finally:
         restarted.database.close()
     assert full.to_dict() == full_rule().to_dict()
-    assert full.fired == {AlertKind.ENTRY, AlertKind.STOP_LOSS}
+    assert full.fired == {AlertKind.ENTRY, AlertKind.STOP_LOSS, AlertKind.CROSS_DOWN}
+    assert full.state == STATE
     assert (sparse.entry_min, sparse.entry_max, sparse.take_profit) == (None, None, None)
-    assert sparse.fired == frozenset()
+    assert (sparse.fired, sparse.state) == (frozenset(), "{}")
     assert full.created_at == full.updated_at == clock.now
     assert full.created_at.tzinfo == timezone.utc
+
+
+@pytest.mark.parametrize("conditions", [LONG_CONDITIONS, SHORT_CONDITIONS], ids=["long", "short"])
+def test_every_new_rule_field_survives_restart(
+    store: Store, db_path: Path, conditions: dict[str, object]
+) -> None:
+    rule = Rule(
+        task_name="茅台",
+        stock_code="600519.SH",
+        status=TaskStatus.PAUSED,
+        fired=frozenset({AlertKind.CROSS_UP, AlertKind.TRAILING_ENTRY, AlertKind.CHANGE_DOWN}),
+        state=STATE,
+        **conditions,  # type: ignore[arg-type]
+    )
+    saved = store.save_rule(rule)
+
+    restarted = reopen(store)
+    try:
+        loaded = restarted.get_rule(saved.id)
+    finally:
+        restarted.database.close()
+    assert loaded == saved
+    assert loaded.to_dict() == rule.to_dict()
+    assert (loaded.status, loaded.fired, loaded.state) == (rule.status, rule.fired, rule.state)
+    for name, value in conditions.items():
+        assert getattr(loaded, name) == value, name
+        assert type(getattr(loaded, name)) is type(value), name
+    stored = raw_rows(
+        db_path,
+        "SELECT status, direction, cross_direction, trigger_mode, bar_timeframe, cooldown_s,"
+        " fired_kinds, engine_state FROM monitor_tasks",
+    )
+    assert stored == [
+        (
+            "paused",
+            str(conditions["direction"].value),  # type: ignore[attr-defined]
+            str(conditions["cross_direction"].value),  # type: ignore[attr-defined]
+            str(conditions["trigger_mode"].value),  # type: ignore[attr-defined]
+            conditions["bar_timeframe"],
+            conditions["cooldown_s"],
+            "change_down,cross_up,trailing_entry",
+            STATE,
+        )
+    ]
+
+
+def test_a_default_rule_stores_the_defaults(store: Store, db_path: Path) -> None:
+    saved = store.save_rule(Rule(task_name="btc", stock_code="BTC/USDT", stop_loss=58000.0))
+    assert (saved.direction, saved.cross_direction, saved.trigger_mode) == (
+        Direction.LONG, CrossDirection.EITHER, TriggerMode.ONCE,
+    )
+    assert (saved.bar_timeframe, saved.cooldown_s, saved.state) == ("1m", 0, "{}")
+    assert raw_rows(
+        db_path,
+        "SELECT direction, cross_direction, trigger_mode, bar_timeframe, cooldown_s,"
+        " engine_state, cross_level, cost_price, trailing_pct, rearm_band FROM monitor_tasks",
+    ) == [("long", "either", "once", "1m", 0, "{}", None, None, None, None)]
+
+
+def test_saving_a_rule_stores_its_state(store: Store) -> None:
+    """save_rule writes ``state`` like ``fired`` (e.g. the service re-arming one condition)."""
+    rule = store.save_rule(full_rule(state="{}"))
+    moved = store.save_rule(replace(rule, state=STATE))
+    assert store.get_rule(rule.id).state == moved.state == STATE
+    cleared = store.save_rule(replace(moved, state="{}"))
+    assert store.get_rule(rule.id).state == cleared.state == "{}"
 
 
 def test_rule_from_validate_rule_round_trips(store: Store) -> None:
@@ -260,6 +449,20 @@ def test_rule_from_validate_rule_round_trips(store: Store) -> None:
             "stock_code": "eth/usdt",
             "entry_min": "3000",
             "quant_config": {"b": 1},
+            "direction": "short",
+            "cross_level": "3100",
+            "cross_direction": "down",
+            "cost_price": 3050,
+            "take_profit_pct": 10,
+            "stop_loss_pct": 5,
+            "change_down_pct": 7.5,
+            "trailing_activation": 2900,
+            "trailing_amount": 25,
+            "rebound_pct": 3,
+            "trigger_mode": "every_time",
+            "bar_timeframe": "4h",
+            "cooldown_s": 300,
+            "rearm_band_pct": 0.5,
         }
     )
     saved = store.save_rule(rule)
@@ -335,10 +538,33 @@ def test_set_status_selected_and_all(store: Store, clock: FakeClock) -> None:
     assert store.get_rule(rules[1].id) == rules[1]
     assert all(r.fired == rules[0].fired for r in stopped)
 
+    assert all(r.state == STATE for r in stopped), "stopping keeps the tracking"
+
     clock.advance(5)
     everything = store.set_status(None, TaskStatus.RUNNING, clear_fired=True)
     assert everything == store.list_rules()
-    assert [(r.status, r.fired) for r in everything] == [(TaskStatus.RUNNING, frozenset())] * 3
+    assert [(r.status, r.fired, r.state) for r in everything] == [
+        (TaskStatus.RUNNING, frozenset(), "{}")
+    ] * 3
+
+
+def test_set_status_clear_fired_resets_engine_state(store: Store, db_path: Path) -> None:
+    """A re-armed rule starts tracking from scratch; a resumed one continues."""
+    rule = store.save_rule(full_rule(status=TaskStatus.RUNNING))
+    (paused,) = store.set_status([rule.id], TaskStatus.PAUSED)
+    assert (paused.status, paused.fired, paused.state) == (TaskStatus.PAUSED, rule.fired, STATE)
+    (resumed,) = store.set_status([rule.id], TaskStatus.RUNNING)
+    assert (resumed.fired, resumed.state) == (rule.fired, STATE)
+
+    (rearmed,) = store.set_status([rule.id], TaskStatus.RUNNING, clear_fired=True)
+
+    assert (rearmed.fired, rearmed.state) == (frozenset(), "{}")
+    assert raw_rows(db_path, "SELECT fired_kinds, engine_state FROM monitor_tasks") == [("", "{}")]
+    restarted = reopen(store)
+    try:
+        assert restarted.get_rule(rule.id) == rearmed
+    finally:
+        restarted.database.close()
 
 
 def test_set_status_with_missing_id_changes_nothing(store: Store) -> None:
@@ -353,10 +579,13 @@ def test_set_status_with_missing_id_changes_nothing(store: Store) -> None:
 
 
 def test_record_alerts_persists_alerts_and_rule_state(store: Store, clock: FakeClock) -> None:
-    rule = store.save_rule(full_rule(status=TaskStatus.RUNNING, fired=frozenset()))
+    rule = store.save_rule(full_rule(status=TaskStatus.RUNNING, fired=frozenset(), state="{}"))
     clock.advance(60)
     fired_rule = replace(
-        rule, status=TaskStatus.TRIGGERED, fired=frozenset({AlertKind.TAKE_PROFIT})
+        rule,
+        status=TaskStatus.TRIGGERED,
+        fired=frozenset({AlertKind.TAKE_PROFIT}),
+        state=STATE,
     )
     alert = alert_for(rule, source=AlertSource.BACKFILL, prev_price=None)
 
@@ -369,6 +598,7 @@ def test_record_alerts_persists_alerts_and_rule_state(store: Store, clock: FakeC
     finally:
         restarted.database.close()
     assert stored_rule == replace(fired_rule, updated_at=clock.now)
+    assert stored_rule.state == STATE
     assert total == 1
     assert records == [
         AlertRecord(
@@ -390,12 +620,82 @@ def test_record_alerts_persists_alerts_and_rule_state(store: Store, clock: FakeC
 
 def test_record_alerts_only_writes_engine_state(store: Store) -> None:
     """A stale engine copy must not undo the user's edit of the rule's levels."""
-    rule = store.save_rule(full_rule(fired=frozenset()))
-    edited = store.save_rule(replace(rule, take_profit=2000.0))
-    store.record_alerts([alert_for(rule)], [replace(rule, fired=frozenset({AlertKind.ENTRY}))])
+    rule = store.save_rule(full_rule(fired=frozenset(), state="{}"))
+    edited = store.save_rule(
+        replace(rule, take_profit=1400.0, trailing_pct=4.0, trigger_mode=TriggerMode.ONCE)
+    )
+    store.record_alerts(
+        [alert_for(rule)],
+        [replace(rule, fired=frozenset({AlertKind.ENTRY}), state=STATE, task_name="stale")],
+    )
     stored = store.get_rule(rule.id)
-    assert stored.take_profit == edited.take_profit
-    assert stored.fired == {AlertKind.ENTRY}
+    assert (stored.take_profit, stored.trailing_pct, stored.trigger_mode, stored.task_name) == (
+        edited.take_profit, edited.trailing_pct, edited.trigger_mode, edited.task_name,
+    )
+    assert (stored.fired, stored.state) == ({AlertKind.ENTRY}, STATE)
+
+
+def test_record_alerts_writes_tracking_only_states(store: Store, clock: FakeClock) -> None:
+    """``states``: rules whose only change is their tracking; just engine_state is written."""
+    tracked = store.save_rule(full_rule(task_name="tracked", state="{}"))
+    changed = store.save_rule(full_rule(task_name="changed", state="{}", fired=frozenset()))
+    untouched = store.save_rule(full_rule(task_name="untouched"))
+    clock.advance(30)
+    new_changed = replace(changed, fired=frozenset({AlertKind.CROSS_DOWN}), state='{"c":{}}')
+
+    ids = store.record_alerts(
+        [alert_for(changed, AlertKind.CROSS_DOWN)],
+        [new_changed],
+        states={tracked.id: STATE, changed.id: '{"stale": 1}', 4242: STATE},
+    )
+
+    restarted = reopen(store)
+    try:
+        rules = {rule.task_name: rule for rule in restarted.list_rules()}
+        _, total = restarted.alert_page(0, 10)
+    finally:
+        restarted.database.close()
+    assert len(ids) == total == 1
+    assert rules["tracked"] == replace(tracked, state=STATE), "only the state, not updated_at"
+    assert rules["changed"] == replace(new_changed, updated_at=clock.now), "rules win"
+    assert rules["untouched"] == untouched
+
+
+def test_record_alerts_states_alone(store: Store) -> None:
+    rule = store.save_rule(full_rule(state="{}"))
+    assert store.record_alerts([], [], states={rule.id: STATE}) == []
+    assert store.get_rule(rule.id) == replace(rule, state=STATE)
+    assert store.record_alerts([], [], states={}) == []
+
+
+def test_record_alerts_failure_loses_tracking_states_too(store: Store) -> None:
+    rule = store.save_rule(full_rule(state="{}"))
+    other = store.save_rule(full_rule(task_name="other", state="{}"))
+    with pytest.raises(IntegrityError):
+        store.record_alerts(
+            [alert_for(rule, task_id=rule.id + 1000)], [], states={other.id: STATE}
+        )
+    assert store.get_rule(other.id) == other
+    assert store.alert_page(0, 10) == ([], 0)
+
+
+@pytest.mark.parametrize("kind", list(AlertKind), ids=[kind.value for kind in AlertKind])
+def test_every_alert_kind_is_recorded_with_the_rule_state(
+    store: Store, kind: AlertKind
+) -> None:
+    rule = store.save_rule(full_rule(fired=frozenset(), state="{}", status=TaskStatus.RUNNING))
+    changed = replace(rule, fired=frozenset({kind}), state=STATE)
+
+    (alert_id,) = store.record_alerts([alert_for(rule, kind)], [changed])
+
+    restarted = reopen(store)
+    try:
+        records, _ = restarted.alert_page(0, 10)
+        stored = restarted.get_rule(rule.id)
+    finally:
+        restarted.database.close()
+    assert [(r.id, r.kind) for r in records] == [(alert_id, kind)]
+    assert (stored.fired, stored.state) == ({kind}, STATE)
 
 
 def test_record_alerts_returns_ids_in_order(store: Store) -> None:
@@ -408,7 +708,9 @@ def test_record_alerts_returns_ids_in_order(store: Store) -> None:
 
 
 def _fail_with_unknown_rule(store: Store, rule: Rule) -> None:
-    good = replace(rule, status=TaskStatus.TRIGGERED, fired=frozenset({AlertKind.TAKE_PROFIT}))
+    good = replace(
+        rule, status=TaskStatus.TRIGGERED, fired=frozenset({AlertKind.TAKE_PROFIT}), state=STATE
+    )
     gone = replace(rule, id=rule.id + 1000)
     with pytest.raises(RuleNotFound):
         store.record_alerts([alert_for(rule)], [good, gone])
@@ -417,22 +719,54 @@ def _fail_with_unknown_rule(store: Store, rule: Rule) -> None:
 def _fail_with_unknown_alert_task(store: Store, rule: Rule) -> None:
     alerts = [alert_for(rule), alert_for(rule, task_id=rule.id + 1000)]
     with pytest.raises(IntegrityError):
-        store.record_alerts(alerts, [replace(rule, status=TaskStatus.TRIGGERED)])
+        store.record_alerts(alerts, [replace(rule, status=TaskStatus.TRIGGERED, state=STATE)])
 
 
 def _fail_with_naive_alert_time(store: Store, rule: Rule) -> None:
     alerts = [alert_for(rule), alert_for(rule, time=datetime(2024, 3, 1, 9, 30))]
     with pytest.raises(Exception, match="naive datetime"):
-        store.record_alerts(alerts, [replace(rule, status=TaskStatus.TRIGGERED)])
+        store.record_alerts(alerts, [replace(rule, status=TaskStatus.TRIGGERED, state=STATE)])
+
+
+def _fail_with_bad_state_value(store: Store, rule: Rule) -> None:
+    """A state the database refuses (NULL breaks NOT NULL) while writing the batch."""
+    changed = replace(rule, fired=frozenset({AlertKind.TAKE_PROFIT}), state=None)
+    with pytest.raises(IntegrityError):
+        store.record_alerts([alert_for(rule)], [changed])
+
+
+def _fail_at_commit(store: Store, rule: Rule) -> None:
+    """Everything was written (and flushed); then COMMIT itself fails, e.g. disk full."""
+
+    def disk_full(connection: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    changed = replace(
+        rule, status=TaskStatus.TRIGGERED, fired=frozenset({AlertKind.TAKE_PROFIT}), state=STATE
+    )
+    event.listen(store.database.engine, "commit", disk_full)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            store.record_alerts([alert_for(rule)], [changed])
+    finally:
+        event.remove(store.database.engine, "commit", disk_full)
 
 
 @pytest.mark.parametrize(
     "fail",
-    [_fail_with_unknown_rule, _fail_with_unknown_alert_task, _fail_with_naive_alert_time],
-    ids=["unknown-rule", "foreign-key", "bad-value"],
+    [
+        _fail_with_unknown_rule,
+        _fail_with_unknown_alert_task,
+        _fail_with_naive_alert_time,
+        _fail_with_bad_state_value,
+        _fail_at_commit,
+    ],
+    ids=["unknown-rule", "foreign-key", "bad-value", "bad-state", "commit"],
 )
 def test_record_alerts_is_atomic(store: Store, fail: Callable[[Store, Rule], None]) -> None:
-    rule = store.save_rule(full_rule(status=TaskStatus.RUNNING, fired=frozenset()))
+    """A failure loses the alerts AND the rules' new status, fired kinds and state: the
+    engine then sees the price again with the old state and fires the alert again."""
+    rule = store.save_rule(full_rule(status=TaskStatus.RUNNING, fired=frozenset(), state="{}"))
     store.record_alerts([alert_for(rule, price=1.0)], [])
     before = store.alert_page(0, 100)
 

@@ -1,4 +1,6 @@
-"""Migration 0002 (rule validity, status 'expired') and the Store's validity fields.
+"""Migrations 0002 (rule validity, status 'expired') and 0003 (issue-3 conditions,
+trigger modes, engine state, status 'paused', new alert kinds), and the Store's
+validity fields.
 
 Databases at older revisions are built by running the real migration scripts only
 up to that revision and filling them with plain SQL, as an older app version left
@@ -7,6 +9,7 @@ them; ``open_database`` must then upgrade them without losing rows or alert link
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,7 +25,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, inspect
 
-from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Validity
+from app.core.models import (
+    AlertFired,
+    AlertKind,
+    AlertSource,
+    CrossDirection,
+    Direction,
+    TaskStatus,
+    TriggerMode,
+    Validity,
+)
 from app.monitors.rules import Rule
 from app.storage.db import (
     Database,
@@ -199,11 +211,11 @@ def a_rule(**changes: Any) -> Rule:
 # -- the revision chain -----------------------------------------------------------
 
 
-def test_revisions_form_one_linear_chain_ending_in_0002() -> None:
+def test_revisions_form_one_linear_chain_ending_in_0003() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     chain = [(rev.revision, rev.down_revision) for rev in script.walk_revisions()]
-    assert script.get_heads() == ["0002"]
-    assert chain[:2] == [("0002", "0001"), ("0001", None)]
+    assert script.get_heads() == ["0003"]
+    assert chain == [("0003", "0002"), ("0002", "0001"), ("0001", None)]
 
 
 # -- upgrade 0001 -> 0002 ---------------------------------------------------------
@@ -223,7 +235,7 @@ def test_upgrade_from_0001_keeps_rules_alerts_and_links(db_0001: Path) -> None:
     finally:
         database.close()
 
-    assert version(db_0001) == [("0002",)]
+    assert version(db_0001) == [("0003",)]
     assert rows(db_0001, f"SELECT {_OLD_TASK_COLUMNS} FROM monitor_tasks ORDER BY id") == (
         tasks_before
     )
@@ -449,7 +461,8 @@ def test_downgrade_refuses_rules_0001_cannot_store(db_0001: Path, sql: str) -> N
     with pytest.raises(RuntimeError, match="cannot downgrade to 0001.*ids (7|9) "):
         migrate(db_0001, "0001", down=True)
 
-    assert version(db_0001) == [("0002",)]
+    # 0003 -> 0002 ran first, in the same transaction, and was rolled back with it.
+    assert version(db_0001) == [("0003",)]
     assert rows(db_0001, "SELECT * FROM monitor_tasks ORDER BY id") == dump_before
     assert rows(db_0001, "SELECT name, sql FROM sqlite_master ORDER BY name") == schema_before
     assert rows(db_0001, "SELECT id, task_id FROM alert_events ORDER BY id") == [
@@ -457,3 +470,331 @@ def test_downgrade_refuses_rules_0001_cannot_store(db_0001: Path, sql: str) -> N
         (2, 9),
         (3, None),
     ]
+
+
+# -- upgrade 0002 -> 0003 ---------------------------------------------------------
+
+_TASK_COLUMNS_0002 = (
+    "id, task_name, stock_code, stock_name, status, check_interval, auto_trade,"
+    " trading_hours_only, entry_min, entry_max, take_profit, stop_loss,"
+    " notification_enabled, quant_config, validity, valid_until, created_at, updated_at,"
+    " fired_kinds"
+)
+# Three rules as a 0002 app wrote them (an expired 当日有效 one among them) and alerts
+# of each of them plus one of a deleted rule.
+_RULES_0002 = [
+    (3, "茅台 today", "600519.SH", "贵州茅台", "expired", 30, 1, 1, 1500.25, 1510.5,
+     1688.8, 1420.125, 0, '{"fast": 5}', "today", "2026-01-05T15:00:00+08:00", OLD_TIME,
+     OLD_TIME, "entry"),
+    (5, "btc stop", "BTC/USDT", "", "triggered", 0, 0, 0, None, None,
+     None, 58000.0, 1, "{}", "gtc", None, OLD_TIME, "2024-03-02 08:00:00.000000", "stop_loss"),
+    (8, "eth zone", "ETH/USDT", "", "running", 5, 0, 0, 3000.0, None,
+     3600.0, None, 1, "{}", "until", "2026-03-01T00:00:00+00:00", OLD_TIME, OLD_TIME, ""),
+]
+_ALERTS_0002 = [
+    (1, 3, "茅台 today", "600519.SH", "entry", 1505.0, 1500.25, 1499.0,
+     "2026-01-05T09:31:05.250000+08:00", "live", OLD_TIME, 1),
+    (2, 5, "btc stop", "BTC/USDT", "stop_loss", 57990.0, 58000.0, None,
+     "2024-03-01T23:59:59+00:00", "backfill", "2024-03-02 00:00:00.000000", 0),
+    (3, None, "deleted rule", "000001.SZ", "take_profit", 11.0, 10.5, 10.4,
+     "2024-02-28T14:00:00+08:00", "replay", "2024-02-28 06:00:00.000000", 0),
+    (4, 8, "eth zone", "ETH/USDT", "entry", 2999.0, 3000.0, 3001.0,
+     "2024-03-03T10:00:00+00:00", "live", "2024-03-03 10:00:01.000000", 0),
+]
+_NEW_TASK_COLUMNS = (
+    "direction, cross_level, cross_direction, cost_price, take_profit_pct, stop_loss_pct,"
+    " change_up_pct, change_down_pct, trailing_activation, trailing_pct, trailing_amount,"
+    " rebound_activation, rebound_pct, rebound_amount, trigger_mode, bar_timeframe,"
+    " cooldown_s, rearm_band, rearm_band_pct, engine_state"
+)
+#: What every rule of an older app means in 0003 terms.
+_DEFAULTS_0003 = (
+    "long", None, "either", None, None, None, None, None, None, None, None, None, None, None,
+    "once", "1m", 0, None, None, "{}",
+)
+#: The nullable numbers 0003 added that are conditions 0002 cannot express.
+_NEW_CONDITIONS = (
+    "cross_level", "cost_price", "take_profit_pct", "stop_loss_pct", "change_up_pct",
+    "change_down_pct", "trailing_activation", "trailing_pct", "trailing_amount",
+    "rebound_activation", "rebound_pct", "rebound_amount",
+)
+
+
+@pytest.fixture
+def db_0002(db_path: Path) -> Path:
+    """A database at revision 0002 holding rules and alerts."""
+    migrate(db_path, "0002")
+    conn = sqlite3.connect(db_path)
+    try:
+        with conn:
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.executemany(
+                f"INSERT INTO monitor_tasks ({_TASK_COLUMNS_0002}) VALUES ({','.join('?' * 19)})",
+                _RULES_0002,
+            )
+            conn.executemany(
+                f"INSERT INTO alert_events ({_ALERT_COLUMNS}) VALUES ({','.join('?' * 12)})",
+                _ALERTS_0002,
+            )
+    finally:
+        conn.close()
+    assert version(db_path) == [("0002",)]
+    return db_path
+
+
+def test_upgrade_from_0002_keeps_rules_alerts_links_and_applies_defaults(db_0002: Path) -> None:
+    database = open_database(db_0002)
+    try:
+        assert database.recovered_from is None
+        assert_schema_matches_orm(database)
+        store = Store(database)
+        rules = store.list_rules()
+        records, total = store.alert_page(0, 10)
+    finally:
+        database.close()
+
+    assert version(db_0002) == [("0003",)]
+    assert rows(db_0002, f"SELECT {_TASK_COLUMNS_0002} FROM monitor_tasks ORDER BY id") == (
+        _RULES_0002
+    )
+    assert rows(db_0002, f"SELECT {_ALERT_COLUMNS} FROM alert_events ORDER BY id") == (
+        _ALERTS_0002
+    )
+    assert rows(db_0002, f"SELECT {_NEW_TASK_COLUMNS} FROM monitor_tasks ORDER BY id") == [
+        _DEFAULTS_0003
+    ] * 3
+    assert rows(db_0002, "PRAGMA foreign_key_check") == []
+    assert rows(db_0002, "PRAGMA quick_check") == [("ok",)]
+
+    assert [(r.id, r.status, r.validity) for r in rules] == [
+        (3, TaskStatus.EXPIRED, Validity.TODAY),
+        (5, TaskStatus.TRIGGERED, Validity.UNTIL_CANCELLED),
+        (8, TaskStatus.RUNNING, Validity.UNTIL),
+    ]
+    for rule in rules:
+        assert (rule.direction, rule.cross_direction, rule.trigger_mode) == (
+            Direction.LONG, CrossDirection.EITHER, TriggerMode.ONCE,
+        )
+        assert (rule.bar_timeframe, rule.cooldown_s, rule.state) == ("1m", 0, "{}")
+        assert all(getattr(rule, name) is None for name in _NEW_CONDITIONS)
+        assert (rule.rearm_band, rule.rearm_band_pct) == (None, None)
+    assert [r.fired for r in rules] == [{AlertKind.ENTRY}, {AlertKind.STOP_LOSS}, frozenset()]
+    assert rules[0].valid_until == datetime(2026, 1, 5, 15, 0, tzinfo=BEIJING)
+    assert total == 4
+    assert {r.id: r.task_id for r in records} == {1: 3, 2: 5, 3: None, 4: 8}
+    assert {r.id: r.kind for r in records}[2] is AlertKind.STOP_LOSS
+
+
+def test_upgraded_0002_database_enforces_new_constraints_and_foreign_key(db_0002: Path) -> None:
+    open_database(db_0002).close()
+
+    execute(db_0002, "UPDATE monitor_tasks SET status = 'paused' WHERE id = 8")
+    execute(
+        db_0002,
+        "UPDATE monitor_tasks SET direction = 'short', cross_level = 3100, trigger_mode ="
+        " 'rearm', rearm_band_pct = 0.5, engine_state = '{\"x\": 1}' WHERE id = 8",
+    )
+    execute(db_0002, "UPDATE alert_events SET kind = 'trailing_entry' WHERE id = 4")
+    for bad in (
+        "direction = 'sideways'",
+        "cross_direction = 'sideways'",
+        "trigger_mode = 'always'",
+        "bar_timeframe = '2m'",
+        "cooldown_s = -5",
+        "trailing_pct = 0",
+        "rearm_band = -1",
+        "engine_state = NULL",
+        "status = 'bogus'",
+    ):
+        with pytest.raises(sqlite3.IntegrityError):
+            execute(db_0002, f"UPDATE monitor_tasks SET {bad} WHERE id = 3")
+    with pytest.raises(sqlite3.IntegrityError):
+        execute(db_0002, "UPDATE alert_events SET kind = 'cross' WHERE id = 1")
+    # Both rebuilt tables still hold the FK: deleting a rule detaches its alerts, and an
+    # alert cannot point at a rule that does not exist.
+    execute(db_0002, "DELETE FROM monitor_tasks WHERE id = 3")
+    assert rows(db_0002, "SELECT id, task_id FROM alert_events ORDER BY id") == [
+        (1, None),
+        (2, 5),
+        (3, None),
+        (4, 8),
+    ]
+    with pytest.raises(sqlite3.IntegrityError):
+        execute(db_0002, "UPDATE alert_events SET task_id = 4242 WHERE id = 2")
+
+
+def test_fresh_and_from_0002_upgraded_databases_have_the_same_schema(
+    db_0002: Path, tmp_path: Path
+) -> None:
+    open_database(db_0002).close()
+    fresh = tmp_path / "fresh.db"
+    open_database(fresh).close()
+    assert schema(db_0002) == schema(fresh)
+
+
+def test_store_writes_new_fields_into_an_upgraded_database(db_0002: Path) -> None:
+    database = open_database(db_0002)
+    try:
+        store = Store(database)
+        rule = store.get_rule(8)
+        edited = store.save_rule(
+            replace(rule, direction=Direction.SHORT, cross_level=3100.0, trailing_pct=2.0,
+                    trigger_mode=TriggerMode.EVERY_TIME, cooldown_s=60)
+        )
+        alert = AlertFired(
+            8, rule.task_name, rule.stock_code, AlertKind.CROSS_DOWN,
+            datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc), 3099.0, 3100.0, 3101.0,
+        )
+        state = '{"cross": {"prev": 3099.0}}'
+        store.record_alerts(
+            [alert], [replace(edited, fired=frozenset({AlertKind.CROSS_DOWN}), state=state)]
+        )
+        assert store.get_rule(8) == replace(
+            edited,
+            fired=frozenset({AlertKind.CROSS_DOWN}),
+            state=state,
+            updated_at=store.get_rule(8).updated_at,
+        )
+        records, total = store.alert_page(0, 10)
+    finally:
+        database.close()
+    assert total == 5
+    assert records[0].kind is AlertKind.CROSS_DOWN and records[0].task_id == 8
+
+
+# -- downgrade 0003 -> 0002 -----------------------------------------------------------
+
+
+def test_downgrade_to_0002_restores_the_0002_schema_and_keeps_data(
+    db_0002: Path, tmp_path: Path
+) -> None:
+    reference = tmp_path / "reference.db"
+    migrate(reference, "0002")
+    open_database(db_0002).close()
+    # Settings a 0002 rule behaves the same without (they only matter with a crossing
+    # or another trigger mode), tracking state, and kinds left in fired_kinds by
+    # conditions since removed: dropped, not refused.
+    execute(
+        db_0002,
+        "UPDATE monitor_tasks SET cross_direction = 'up', bar_timeframe = '4h',"
+        " cooldown_s = 60, rearm_band = 1.5, rearm_band_pct = 0.5,"
+        " engine_state = '{\"cross\": {\"prev\": 1}}' WHERE id = 3",
+    )
+    execute(
+        db_0002,
+        "UPDATE monitor_tasks SET fired_kinds = 'change_down,cross_up,stop_loss,trailing_stop'"
+        " WHERE id = 5",
+    )
+    execute(db_0002, "UPDATE monitor_tasks SET fired_kinds = 'change_up,cross_down' WHERE id = 8")
+
+    migrate(db_0002, "0002", down=True)
+
+    assert version(db_0002) == [("0002",)]
+    assert schema(db_0002) == schema(reference)
+    expected_rules = [list(rule) for rule in _RULES_0002]
+    expected_rules[2][-1] = ""  # only stale new kinds: nothing left
+    assert rows(db_0002, f"SELECT {_TASK_COLUMNS_0002} FROM monitor_tasks ORDER BY id") == [
+        tuple(rule) for rule in expected_rules
+    ]
+    assert rows(db_0002, f"SELECT {_ALERT_COLUMNS} FROM alert_events ORDER BY id") == (
+        _ALERTS_0002
+    )
+    assert rows(db_0002, "PRAGMA foreign_key_check") == []
+    assert rows(db_0002, "PRAGMA quick_check") == [("ok",)]
+    with pytest.raises(sqlite3.IntegrityError):
+        execute(db_0002, "UPDATE monitor_tasks SET status = 'paused' WHERE id = 8")
+    with pytest.raises(sqlite3.IntegrityError):
+        execute(db_0002, "UPDATE alert_events SET kind = 'cross_up' WHERE id = 4")
+    # The FK survived the rebuild of both tables.
+    execute(db_0002, "DELETE FROM monitor_tasks WHERE id = 3")
+    assert rows(db_0002, "SELECT id, task_id FROM alert_events ORDER BY id") == [
+        (1, None), (2, 5), (3, None), (4, 8),
+    ]
+
+    # ...and the app upgrades it again.
+    database = open_database(db_0002)
+    try:
+        assert database.recovered_from is None
+        assert [(r.id, r.state) for r in Store(database).list_rules()] == [(5, "{}"), (8, "{}")]
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize(
+    "sql, named",
+    [
+        ("UPDATE monitor_tasks SET status = 'paused' WHERE id = 8", r"ids 8 \(status paused\)"),
+        ("UPDATE monitor_tasks SET direction = 'short' WHERE id = 5", r"ids 5 \(direction short\)"),
+        *(
+            (
+                f"UPDATE monitor_tasks SET trigger_mode = '{mode}' WHERE id = 3",
+                rf"ids 3 \(trigger_mode {mode}\)",
+            )
+            for mode in ("once_per_bar", "every_time", "rearm")
+        ),
+        (
+            "UPDATE monitor_tasks SET cross_level = 3100, cross_direction = 'up' WHERE id = 8",
+            r"ids 8 \(cross_level\)",
+        ),
+        (
+            "UPDATE monitor_tasks SET status = 'paused', direction = 'short',"
+            " trailing_amount = 3 WHERE id = 3",
+            r"ids 3 \(status paused, direction short, trailing_amount\)",
+        ),
+        (
+            "UPDATE alert_events SET kind = 'trailing_stop' WHERE id = 2",
+            r"alert\(s\) .* ids 2 \(trailing_stop, rule 5\)",
+        ),
+        (
+            "UPDATE alert_events SET kind = 'cross_up' WHERE id = 3",
+            r"alert\(s\) .* ids 3 \(cross_up, rule deleted\)",
+        ),
+    ],
+    ids=[
+        "paused", "short", "once_per_bar", "every_time", "rearm", "cross_level", "several",
+        "alert-kind", "alert-of-deleted-rule",
+    ],
+)
+def test_downgrade_refuses_what_0002_cannot_store(db_0002: Path, sql: str, named: str) -> None:
+    open_database(db_0002).close()
+    execute(db_0002, sql)
+    tasks_before = rows(db_0002, "SELECT * FROM monitor_tasks ORDER BY id")
+    alerts_before = rows(db_0002, "SELECT * FROM alert_events ORDER BY id")
+    schema_before = rows(db_0002, "SELECT name, sql FROM sqlite_master ORDER BY name")
+
+    with pytest.raises(RuntimeError, match="cannot downgrade to 0002") as info:
+        migrate(db_0002, "0002", down=True)
+
+    assert re.search(named, str(info.value)), str(info.value)
+    assert "nothing was changed" in str(info.value)
+    assert version(db_0002) == [("0003",)]
+    assert rows(db_0002, "SELECT * FROM monitor_tasks ORDER BY id") == tasks_before
+    assert rows(db_0002, "SELECT * FROM alert_events ORDER BY id") == alerts_before
+    assert rows(db_0002, "SELECT name, sql FROM sqlite_master ORDER BY name") == schema_before
+
+
+def test_downgrade_refuses_every_new_condition(db_0002: Path) -> None:
+    open_database(db_0002).close()
+    for name in _NEW_CONDITIONS:
+        execute(db_0002, f"UPDATE monitor_tasks SET {name} = 2.5 WHERE id = 8")
+        with pytest.raises(RuntimeError, match=rf"cannot downgrade to 0002: .*ids 8 \({name}\)"):
+            migrate(db_0002, "0002", down=True)
+        execute(db_0002, f"UPDATE monitor_tasks SET {name} = NULL WHERE id = 8")
+    assert version(db_0002) == [("0003",)]
+    migrate(db_0002, "0002", down=True)  # with every condition unset again, it goes through
+    assert version(db_0002) == [("0002",)]
+
+
+def test_downgrade_refusal_lists_every_offender(db_0002: Path) -> None:
+    open_database(db_0002).close()
+    execute(db_0002, "UPDATE monitor_tasks SET status = 'paused' WHERE id = 3")
+    execute(db_0002, "UPDATE monitor_tasks SET change_up_pct = 5 WHERE id = 8")
+    execute(db_0002, "UPDATE alert_events SET kind = 'change_up' WHERE id = 4")
+
+    with pytest.raises(RuntimeError) as info:
+        migrate(db_0002, "0002", down=True)
+
+    message = str(info.value)
+    assert "2 rule(s)" in message and "ids 3 (status paused), 8 (change_up_pct)" in message
+    assert "1 alert(s)" in message and "ids 4 (change_up, rule 8)" in message
+    assert version(db_0002) == [("0003",)]

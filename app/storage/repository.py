@@ -12,12 +12,12 @@ connection between calls (the engine allows cross-thread connection reuse).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus
@@ -28,6 +28,9 @@ from app.storage.schema import AlertEventRow, MonitorTaskRow
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+#: ``Rule.state`` of a rule with no tracking yet (new or re-armed).
+EMPTY_STATE = "{}"
 
 
 def utc_now() -> datetime:
@@ -98,7 +101,8 @@ class Store:
             return None if row is None else _rule_from_row(row)
 
     def save_rule(self, rule: Rule) -> Rule:
-        """Insert (``rule.id is None``) or update the rule, including its fired kinds.
+        """Insert (``rule.id is None``) or update the rule, including its engine state
+        (``fired`` and ``state``).
 
         Timestamps are the Store's to set: ``created_at`` once on insert,
         ``updated_at`` on every save; the values on ``rule`` are ignored.
@@ -111,7 +115,7 @@ class Store:
             else:
                 row = _get_row(session, rule.id)
             _copy_rule_fields(rule, row)
-            row.fired_kinds = _format_fired(rule.fired)
+            _copy_engine_state(rule, row)
             row.updated_at = now
             session.flush()
             session.refresh(row)  # return what a later read returns, not what we passed in
@@ -132,7 +136,9 @@ class Store:
         """Set the status of the given rules (``None``: all rules), all or nothing.
 
         ``clear_fired`` re-arms the rules, e.g. when the user restarts a triggered
-        rule and wants its levels to alert again.
+        rule and wants its levels to alert again: it clears the fired kinds and the
+        engine's tracking state (``Rule.state`` becomes ``"{}"``), so the rule starts
+        tracking from scratch (no crossing side, no trailing extreme, no cooldown).
         """
         status = TaskStatus(status)
         now = self._now()
@@ -142,29 +148,52 @@ class Store:
                 row.status = status
                 if clear_fired:
                     row.fired_kinds = ""
+                    row.engine_state = EMPTY_STATE
                 row.updated_at = now
             session.flush()
             return [_rule_from_row(row) for row in rows]
 
     # -- alerts --------------------------------------------------------------
 
-    def record_alerts(self, alerts: Sequence[AlertFired], rules: Sequence[Rule]) -> list[int]:
+    def record_alerts(
+        self,
+        alerts: Sequence[AlertFired],
+        rules: Sequence[Rule],
+        *,
+        states: Mapping[int, str] | None = None,
+    ) -> list[int]:
         """Store fired alerts and the rules' new engine state in ONE transaction.
 
         Callers notify the user only after this returns, so an alert that was
-        shown is always in the history, and a restart reloads ``fired`` and never
-        fires the same alert twice. Only status, fired kinds and ``updated_at`` of
-        ``rules`` are written, so a stale copy cannot overwrite a user's edit of
-        the other fields. Returns the new alert ids in the order of ``alerts``.
+        shown is always in the history, and a restart reloads ``fired`` and
+        ``state`` and never fires the same alert twice. Only status, fired kinds,
+        engine state and ``updated_at`` of ``rules`` (the rules the engine changed)
+        are written, so a stale copy cannot overwrite a user's edit of the other
+        fields; a rule id that does not exist raises ``RuleNotFound``.
+
+        ``states`` (rule id -> ``Rule.state``) is tracking that changed without
+        anything else changing (a new trailing extreme, a crossing side). Only
+        ``engine_state`` is written for those, in one statement, leaving
+        ``updated_at`` alone (the rule was not edited); ids no longer in the
+        database are skipped (the rule was deleted meanwhile, its tracking is
+        moot). A rule in both ``rules`` and ``states`` gets the state of ``rules``.
+
+        If anything fails, nothing is written: neither alerts nor state.
+        Returns the new alert ids in the order of ``alerts``.
         """
         now = self._now()
         with self._transaction() as session:
+            if states:
+                session.connection().execute(
+                    _UPDATE_STATE,
+                    [{"rule_id": key, "state": text} for key, text in states.items()],
+                )
             for rule in rules:
                 if rule.id is None:
                     raise RuleNotFound(None)
                 row = _get_row(session, rule.id)
                 row.status = rule.status
-                row.fired_kinds = _format_fired(rule.fired)
+                _copy_engine_state(rule, row)
                 row.updated_at = now
             rows = [_alert_row(alert, now) for alert in alerts]
             session.add_all(rows)
@@ -211,6 +240,16 @@ class Store:
             yield session
 
 
+_TASKS = MonitorTaskRow.__table__
+#: Core executemany for ``record_alerts(states=...)``: cheap for many rules, and a
+#: missing id simply matches no row.
+_UPDATE_STATE = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("rule_id"))
+    .values(engine_state=bindparam("state"))
+)
+
+
 def _get_row(session: Session, rule_id: int) -> MonitorTaskRow:
     row = session.get(MonitorTaskRow, rule_id)
     if row is None:
@@ -230,6 +269,11 @@ def _rows_for(session: Session, rule_ids: Iterable[int] | None) -> list[MonitorT
     if missing:
         raise RuleNotFound(min(missing))
     return rows
+
+
+def _copy_engine_state(rule: Rule, row: MonitorTaskRow) -> None:
+    row.fired_kinds = _format_fired(rule.fired)
+    row.engine_state = rule.state
 
 
 def _format_fired(fired: Iterable[AlertKind]) -> str:
@@ -257,6 +301,25 @@ def _copy_rule_fields(rule: Rule, row: MonitorTaskRow) -> None:
     row.quant_config = rule.quant_config
     row.validity = rule.validity
     row.valid_until = rule.valid_until
+    row.direction = rule.direction
+    row.cross_level = rule.cross_level
+    row.cross_direction = rule.cross_direction
+    row.cost_price = rule.cost_price
+    row.take_profit_pct = rule.take_profit_pct
+    row.stop_loss_pct = rule.stop_loss_pct
+    row.change_up_pct = rule.change_up_pct
+    row.change_down_pct = rule.change_down_pct
+    row.trailing_activation = rule.trailing_activation
+    row.trailing_pct = rule.trailing_pct
+    row.trailing_amount = rule.trailing_amount
+    row.rebound_activation = rule.rebound_activation
+    row.rebound_pct = rule.rebound_pct
+    row.rebound_amount = rule.rebound_amount
+    row.trigger_mode = rule.trigger_mode
+    row.bar_timeframe = rule.bar_timeframe
+    row.cooldown_s = rule.cooldown_s
+    row.rearm_band = rule.rearm_band
+    row.rearm_band_pct = rule.rearm_band_pct
 
 
 def _rule_from_row(row: MonitorTaskRow) -> Rule:
@@ -277,9 +340,29 @@ def _rule_from_row(row: MonitorTaskRow) -> Rule:
         quant_config=row.quant_config,
         validity=row.validity,
         valid_until=row.valid_until,
+        direction=row.direction,
+        cross_level=row.cross_level,
+        cross_direction=row.cross_direction,
+        cost_price=row.cost_price,
+        take_profit_pct=row.take_profit_pct,
+        stop_loss_pct=row.stop_loss_pct,
+        change_up_pct=row.change_up_pct,
+        change_down_pct=row.change_down_pct,
+        trailing_activation=row.trailing_activation,
+        trailing_pct=row.trailing_pct,
+        trailing_amount=row.trailing_amount,
+        rebound_activation=row.rebound_activation,
+        rebound_pct=row.rebound_pct,
+        rebound_amount=row.rebound_amount,
+        trigger_mode=row.trigger_mode,
+        bar_timeframe=row.bar_timeframe,
+        cooldown_s=row.cooldown_s,
+        rearm_band=row.rearm_band,
+        rearm_band_pct=row.rearm_band_pct,
         created_at=row.created_at,
         updated_at=row.updated_at,
         fired=_parse_fired(row.fired_kinds),
+        state=row.engine_state,
     )
 
 

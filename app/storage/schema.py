@@ -13,6 +13,7 @@ enum columns hold the stable ``.value`` identifiers (never display text).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, TypeVar
@@ -32,7 +33,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.core.models import AlertKind, AlertSource, TaskStatus, Validity
+from app.core.models import (
+    AlertKind,
+    AlertSource,
+    CrossDirection,
+    Direction,
+    TaskStatus,
+    TriggerMode,
+    Validity,
+)
+from app.market.timeframes import TIMEFRAMES
 
 #: Explicit constraint/index names: SQLite's batch ALTER (used by future
 #: migrations) can only drop or recreate constraints that have a name.
@@ -127,8 +137,12 @@ class ValueEnum(TypeDecorator[E]):
 
 def _in_values(column: str, enum_cls: type[Enum]) -> str:
     """SQL for ``column IN (...)`` over an enum's stored values."""
-    values = ", ".join(f"'{member.value}'" for member in enum_cls)
-    return f"{column} IN ({values})"
+    return _in_list(column, [str(member.value) for member in enum_cls])
+
+
+def _in_list(column: str, values: Iterable[str]) -> str:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({listed})"
 
 
 def _is_bool(column: str) -> str:
@@ -143,11 +157,37 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+#: Nullable numbers of the issue-3 conditions and re-arm bands (migration 0003): NULL
+#: means "not set", anything set must be > 0. Same names as the ``Rule`` fields.
+POSITIVE_OR_NULL_0003 = (
+    "cross_level",
+    "cost_price",
+    "take_profit_pct",
+    "stop_loss_pct",
+    "change_up_pct",
+    "change_down_pct",
+    "trailing_activation",
+    "trailing_pct",
+    "trailing_amount",
+    "rebound_activation",
+    "rebound_pct",
+    "rebound_amount",
+    "rearm_band",
+    "rearm_band_pct",
+)
+
+
 class MonitorTaskRow(Base):
-    """One monitor task (a ``Rule``); ``fired_kinds`` is the engine's persisted state.
+    """One monitor task (a ``Rule``).
+
+    ``fired_kinds`` and ``engine_state`` are the engine's persisted state (written
+    with every alert): the kinds that fired, and ``Rule.state``, the JSON text of
+    its tracking (crossing side, trailing extremes, cooldowns, recent fires).
 
     ``validity``/``valid_until`` (migration 0002) say how long the rule watches;
-    a rule past its ``valid_until`` gets status ``expired``.
+    a rule past its ``valid_until`` gets status ``expired``. Migration 0003 added
+    the issue-3 conditions, ``direction``, the trigger mode and its settings, and
+    ``engine_state``; its defaults are what every older rule did.
     """
 
     __tablename__ = "monitor_tasks"
@@ -162,6 +202,12 @@ class MonitorTaskRow(Base):
         CheckConstraint(_positive_or_null("take_profit"), name="take_profit"),
         CheckConstraint(_positive_or_null("stop_loss"), name="stop_loss"),
         CheckConstraint(_in_values("validity", Validity), name="validity"),
+        CheckConstraint(_in_values("direction", Direction), name="direction"),
+        CheckConstraint(_in_values("cross_direction", CrossDirection), name="cross_direction"),
+        CheckConstraint(_in_values("trigger_mode", TriggerMode), name="trigger_mode"),
+        CheckConstraint(_in_list("bar_timeframe", TIMEFRAMES), name="bar_timeframe"),
+        CheckConstraint("cooldown_s >= 0", name="cooldown_s"),
+        *(CheckConstraint(_positive_or_null(name), name=name) for name in POSITIVE_OR_NULL_0003),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -183,9 +229,36 @@ class MonitorTaskRow(Base):
     )
     #: Keeps the offset it was given (Beijing time for A-shares), like an alert's event_time.
     valid_until: Mapped[datetime | None] = mapped_column(OffsetDateTime)
+    direction: Mapped[Direction] = mapped_column(
+        ValueEnum(Direction), server_default=Direction.LONG.value
+    )
+    cross_level: Mapped[float | None] = mapped_column(Float)
+    cross_direction: Mapped[CrossDirection] = mapped_column(
+        ValueEnum(CrossDirection), server_default=CrossDirection.EITHER.value
+    )
+    cost_price: Mapped[float | None] = mapped_column(Float)
+    take_profit_pct: Mapped[float | None] = mapped_column(Float)
+    stop_loss_pct: Mapped[float | None] = mapped_column(Float)
+    change_up_pct: Mapped[float | None] = mapped_column(Float)
+    change_down_pct: Mapped[float | None] = mapped_column(Float)
+    trailing_activation: Mapped[float | None] = mapped_column(Float)
+    trailing_pct: Mapped[float | None] = mapped_column(Float)
+    trailing_amount: Mapped[float | None] = mapped_column(Float)
+    rebound_activation: Mapped[float | None] = mapped_column(Float)
+    rebound_pct: Mapped[float | None] = mapped_column(Float)
+    rebound_amount: Mapped[float | None] = mapped_column(Float)
+    trigger_mode: Mapped[TriggerMode] = mapped_column(
+        ValueEnum(TriggerMode), server_default=TriggerMode.ONCE.value
+    )
+    bar_timeframe: Mapped[str] = mapped_column(String(ENUM_LENGTH), server_default="1m")
+    cooldown_s: Mapped[int] = mapped_column(Integer, server_default="0")
+    rearm_band: Mapped[float | None] = mapped_column(Float)
+    rearm_band_pct: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fired_kinds: Mapped[str] = mapped_column(Text, server_default="")
+    #: ``Rule.state``; '{}' = no tracking yet (a new or re-armed rule starts from scratch).
+    engine_state: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
 class AlertEventRow(Base):
