@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,6 +91,12 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     except ReplayError as exc:
         print(f"error: {exc}", file=err)
         return 1
-    for alert in alerts:
-        print(alert_json(alert), file=out)
+    try:
+        for alert in alerts:
+            print(alert_json(alert), file=out)
+        out.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        if out is sys.stdout:  # keep the interpreter's final flush from complaining
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0

@@ -43,6 +43,18 @@ def rules_for(tmp_path: Path, bars_csv: Path) -> Path:
     ] + [
         {"task_name": "zone", "stock_code": "BTC/USDT", "entry_min": lows[30], "entry_max": first - 1,
          "take_profit": highs[-10]},
+    ] + [  # stateful conditions: each restart must continue their tracking exactly
+        {"task_name": "cross", "stock_code": "BTC/USDT", "cross_level": sorted(b.close for b in bars)[BARS // 2],
+         "trigger_mode": "every_time", "cooldown_s": 600},
+        {"task_name": "trail", "stock_code": "BTC/USDT", "trailing_pct": 0.4},
+        {"task_name": "trail rearm", "stock_code": "BTC/USDT", "trailing_pct": 0.2,
+         "trigger_mode": "rearm", "rearm_band_pct": 0.05},
+        {"task_name": "rebound", "stock_code": "BTC/USDT", "rebound_amount": 60.0,
+         "trigger_mode": "rearm", "rearm_band": 20.0},
+        {"task_name": "bar target", "stock_code": "BTC/USDT", "take_profit": highs[-80],
+         "trigger_mode": "once_per_bar", "bar_timeframe": "15m"},
+        {"task_name": "short", "stock_code": "BTC/USDT", "direction": "short", "cost_price": first,
+         "take_profit_pct": 0.6, "stop_loss_pct": 0.6},
     ]
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(rules), encoding="utf-8")
@@ -69,7 +81,9 @@ def test_killed_mid_stream_never_fires_twice_nor_loses_an_alert(tmp_path: Path, 
     reference_db = tmp_path / "reference.db"
     crash_runner.run(reference_db, rules, bars)  # one uninterrupted run, in this process
     expected = stored_alerts(reference_db)
-    assert len(expected) >= 8, "the levels must be crossed during the run"
+    assert len(expected) >= 20, "the levels must be crossed during the run"
+    kinds = {kind for _, kind, _, _ in expected}
+    assert {"cross_up", "cross_down", "trailing_stop", "trailing_entry"} <= kinds
 
     crash_db = tmp_path / "crash.db"
     rng = random.Random(20261121)

@@ -134,12 +134,12 @@ def test_changed_rules_carry_state_for_persistence_and_anonymous_rules_are_not_r
     assert [r.id for r in result.changed] == [5]
 
 
-def test_upsert_replaces_a_rule_and_restarts_tracking() -> None:
+def test_upsert_replaces_a_rule_and_the_receipt_keeps_the_instruments_previous_price() -> None:
     engine = RuleEngine([rule(stop_loss=100.0)])
     engine.on_ticks(ticks(150))
     engine.upsert(rule(stop_loss=140.0))
     alert = engine.on_ticks(ticks(139)).alerts[0]
-    assert alert.prev_price is None and alert.level == 140.0
+    assert alert.prev_price == 150.0 and alert.level == 140.0
     engine.remove(1)
     assert engine.rules() == [] and engine.on_ticks(ticks(1)).alerts == []
 

@@ -63,8 +63,8 @@ def test_entry_state_survives_restart_while_rule_keeps_running(db_path: Path) ->
     db = open_database(db_path)
     service = MonitorService(Store(db))
     assert service.rules()[0].status is TaskStatus.RUNNING
-    assert service.process_ticks(prices(60, 70)) == []
-    assert [s.alert.kind for s in service.process_ticks(prices(250))] == [AlertKind.TAKE_PROFIT]
+    assert service.process_ticks(prices(60, 70, start=1)) == []
+    assert [s.alert.kind for s in service.process_ticks(prices(250, start=3))] == [AlertKind.TAKE_PROFIT]
     db.close()
 
 

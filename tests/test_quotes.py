@@ -34,3 +34,16 @@ def test_a_feed_supplied_previous_close_wins() -> None:
 
 def test_no_price_no_change() -> None:
     assert Quote("BTC/USDT", timezone.utc).change_pct is None
+
+
+def test_previous_close_is_the_last_close_of_an_earlier_day() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from app.core.models import Bar
+    from app.market.quotes import previous_close
+
+    tz = timezone(timedelta(hours=8))
+    bars = [Bar("X", datetime(2026, 3, d, h, tzinfo=tz), c, c, c, c) for d, h, c in
+            ((23, 10, 1.0), (23, 14, 2.0), (24, 10, 3.0), (24, 14, 4.0))]
+    assert previous_close(bars, tz) == 2.0
+    assert previous_close(bars[:2], tz) is None

@@ -195,3 +195,39 @@ def test_valid_until_in_replay_expires_the_rule(tmp_path: Path) -> None:
     out = alerts(run_replay("--bars", MOUTAI, "--symbol", "600519.SH", "--rules", rules))
     assert [(a["task_name"], a["time"]) for a in out] == [("until cancelled", first_stop["time"])]
     assert day1
+
+
+def test_replay_new_conditions_on_the_shipped_moutai_file(tmp_path: Path) -> None:
+    """Crossings, a trailing stop and a %-from-cost short, derived from the CSV by the bar rules."""
+    rows = read_rows(MOUTAI, "datetime")
+    level = round(sorted(r["close"] for r in rows)[len(rows) // 2], 2)
+    crosses = []
+    for prev, row in zip(rows, rows[1:]):  # every_time, no cooldown: every crossing bar
+        if prev["close"] < level <= row["high"]:
+            crosses.append(("cross_up", row["time"], max(row["open"], level)))
+        elif prev["close"] > level >= row["low"]:
+            crosses.append(("cross_down", row["time"], min(row["open"], level)))
+    highest, trail = None, None
+    for row in rows:  # trailing stop 1 %, from the first bar
+        if highest is not None and row["low"] <= highest * 0.99:
+            trail = ("trailing_stop", row["time"], min(row["open"], highest * 0.99))
+            break
+        highest = row["high"] if highest is None else max(highest, row["high"])
+    cost = rows[0]["close"]
+    pct = round((max(r["high"] for r in rows) / cost - 1) * 50, 3)  # half the week's best rise
+    short_stop = cost * (1 + pct / 100)
+    short = next(("stop_loss", r["time"], max(r["open"], short_stop)) for r in rows if r["high"] >= short_stop)
+    rules = write_rules(tmp_path, [
+        {"task_name": "cross", "stock_code": "600519.SH", "cross_level": level,
+         "cross_direction": "either", "trigger_mode": "every_time", "cooldown_s": 0},
+        {"task_name": "trail", "stock_code": "600519.SH", "trailing_pct": 1},
+        {"task_name": "short", "stock_code": "600519.SH", "direction": "short", "cost_price": cost,
+         "stop_loss_pct": pct, "take_profit_pct": 50},
+    ])
+    out = alerts(run_replay("--bars", MOUTAI, "--symbol", "600519.SH", "--rules", rules))
+    by_rule: dict[str, list[tuple]] = {}
+    for a in out:
+        by_rule.setdefault(a["task_name"], []).append((a["kind"], a["time"], round(a["price"], 6)))
+    assert by_rule["cross"] == [(k, t, round(p, 6)) for k, t, p in crosses] and len(crosses) >= 2
+    assert trail is not None and by_rule["trail"] == [(trail[0], trail[1], round(trail[2], 6))]
+    assert by_rule["short"] == [(short[0], short[1], round(short[2], 6))]

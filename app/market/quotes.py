@@ -53,3 +53,11 @@ class Quote:
         if self.last is None or not reference:
             return None
         return (self.last - reference) / reference * 100.0
+
+
+def previous_close(bars: Sequence[Bar], tz: tzinfo) -> float | None:
+    """The close of the last bar on a day before the last bar's day (in ``tz``): what a
+    % change rule compares with when the feed does not say (the demo's history)."""
+    quote = Quote("", tz)
+    quote.seed(bars)
+    return quote.prev_close

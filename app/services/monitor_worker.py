@@ -41,6 +41,7 @@ class MonitorWorker(QObject):
     page_requested = Signal(int, int)  # page (0-based), page size
     acknowledge_requested = Signal(object)  # list of alert ids
     ticks_received = Signal(object)  # list[Tick]
+    previous_close_known = Signal(str, float)  # symbol, previous close (from the feed)
     shutdown_requested = Signal()
 
     # results (delivered to the GUI thread)
@@ -49,6 +50,7 @@ class MonitorWorker(QObject):
     rule_saved = Signal(object, object)  # token, Rule
     rule_refused = Signal(object, object)  # token, RuleValidationError
     alerts_fired = Signal(object)  # list[StoredAlert], already committed
+    rules_paused = Signal(object)  # list[Rule] just paused by the runaway guard (committed)
     alert_page_ready = Signal(int, object, int)  # page, list[AlertRecord], total
     acknowledged = Signal(object)  # list of alert ids now stored as acknowledged
     failed = Signal(str)  # a message for the user
@@ -66,6 +68,7 @@ class MonitorWorker(QObject):
         self.page_requested.connect(self._page)
         self.acknowledge_requested.connect(self._acknowledge)
         self.ticks_received.connect(self._on_ticks)
+        self.previous_close_known.connect(self._previous_close)
         self.shutdown_requested.connect(self._shutdown)
         self._expiry_timer: QTimer | None = None
 
@@ -182,8 +185,15 @@ class MonitorWorker(QObject):
             return
         if stored:
             self.alerts_fired.emit(list(stored))
+        if stored.paused:
+            self.rules_paused.emit(list(stored.paused))
         if stored.changed:
             self.rules_changed.emit(service.rules())
+
+    @Slot(str, float)
+    def _previous_close(self, symbol: str, price: float) -> None:
+        if self._service is not None:
+            self._service.set_previous_close(symbol, price)
 
     def _run(self, action: Any) -> None:
         """Run a rule-set change and publish the new rule list, reporting failures."""

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Tick, Validity
+from app.monitors.conditions import forget_conditions, forget_fires
 from app.monitors.engine import RuleEngine
 from app.monitors.rules import Rule, RuleValidationError, validate_rule
 from app.monitors.sessions import session_end
@@ -24,12 +25,20 @@ from app.storage.repository import AlertRecord, RuleNotFound, Store
 
 log = logging.getLogger(__name__)
 
-# Which fired flags a level change clears: moving a level is a new instruction.
+# Which fired flags and tracking a change clears: moving a level is a new instruction.
 _KIND_FIELDS: dict[AlertKind, tuple[str, ...]] = {
     AlertKind.ENTRY: ("entry_min", "entry_max"),
-    AlertKind.TAKE_PROFIT: ("take_profit",),
-    AlertKind.STOP_LOSS: ("stop_loss",),
+    AlertKind.TAKE_PROFIT: ("take_profit", "take_profit_pct", "cost_price", "direction"),
+    AlertKind.STOP_LOSS: ("stop_loss", "stop_loss_pct", "cost_price", "direction"),
+    AlertKind.CROSS_UP: ("cross_level", "cross_direction"),
+    AlertKind.CROSS_DOWN: ("cross_level", "cross_direction"),
+    AlertKind.CHANGE_UP: ("change_up_pct",),
+    AlertKind.CHANGE_DOWN: ("change_down_pct",),
+    AlertKind.TRAILING_STOP: ("trailing_activation", "trailing_pct", "trailing_amount", "direction"),
+    AlertKind.TRAILING_ENTRY: ("rebound_activation", "rebound_pct", "rebound_amount", "direction"),
 }
+# Changing how a rule fires starts all of its tracking afresh.
+_MODE_FIELDS = ("trigger_mode", "bar_timeframe", "cooldown_s", "rearm_band", "rearm_band_pct")
 
 
 def _utc_now() -> datetime:
@@ -46,11 +55,18 @@ class StoredAlert:
 
 class Processed(list[StoredAlert]):
     """The stored alerts of one batch (a list), plus the rules whose state changed
-    (fired, triggered or expired) so the panel can be refreshed even without an alert."""
+    (fired, triggered or expired) so the panel can be refreshed even without an alert,
+    and the rules the runaway guard paused (the user must be told)."""
 
-    def __init__(self, alerts: Iterable[StoredAlert] = (), changed: Sequence[Rule] = ()) -> None:
+    def __init__(
+        self,
+        alerts: Iterable[StoredAlert] = (),
+        changed: Sequence[Rule] = (),
+        paused: Sequence[Rule] = (),
+    ) -> None:
         super().__init__(alerts)
         self.changed = list(changed)
+        self.paused = list(paused)
 
 
 class MonitorService:
@@ -96,7 +112,8 @@ class MonitorService:
         cleared); "start all" only resumes stopped rules, so it never re-fires alerts
         the trader has already seen."""
         if rule_ids is None:
-            stopped = [r.id for r in self._store.list_rules() if r.status is TaskStatus.STOPPED]
+            resumable = (TaskStatus.STOPPED, TaskStatus.PAUSED)
+            stopped = [r.id for r in self._store.list_rules() if r.status in resumable]
             ids = [i for i in stopped if i is not None]
             clear_fired = False
         else:
@@ -109,7 +126,9 @@ class MonitorService:
             if rule is None:
                 raise RuleNotFound(rule_id)
             fresh = self._with_expiry(rule)
-            if fresh.valid_until != rule.valid_until:
+            if rule.status is TaskStatus.PAUSED:  # the runaway count starts again
+                fresh = fresh.with_changes(state=forget_fires(fresh.state))
+            if fresh != rule:
                 self._store.save_rule(fresh)
         updated = self._store.set_status(ids, TaskStatus.RUNNING, clear_fired=clear_fired)
         for rule in updated:
@@ -141,7 +160,7 @@ class MonitorService:
             if r.id is not None
             and r.valid_until is not None
             and r.valid_until < now
-            and r.status in (TaskStatus.RUNNING, TaskStatus.STOPPED)
+            and r.status in (TaskStatus.RUNNING, TaskStatus.STOPPED, TaskStatus.PAUSED)
         ]
         if not due:
             return []
@@ -172,10 +191,12 @@ class MonitorService:
         marked fired that is not stored) and the error propagates to be shown.
         """
         evaluation = self._engine.on_ticks(ticks, source)
-        if not evaluation.alerts and not evaluation.changed:
+        if not evaluation.alerts and not evaluation.changed and not evaluation.states:
             return Processed()
         try:
-            ids = self._store.record_alerts(evaluation.alerts, evaluation.changed)
+            ids = self._store.record_alerts(
+                evaluation.alerts, evaluation.changed, states=evaluation.states
+            )
         except Exception:
             log.exception("could not record %d alert(s); engine reset", len(evaluation.alerts))
             self.reload()
@@ -183,7 +204,12 @@ class MonitorService:
         return Processed(
             (StoredAlert(i, a) for i, a in zip(ids, evaluation.alerts, strict=True)),
             changed=evaluation.changed,
+            paused=evaluation.paused,
         )
+
+    def set_previous_close(self, symbol: str, price: float) -> None:
+        """The feed's previous close, for 涨跌幅 (change vs previous close) rules."""
+        self._engine.set_previous_close(symbol, price)
 
     def acknowledge(self, alert_ids: Iterable[int]) -> int:
         """Mark alerts as seen (the popup's Acknowledge button)."""
@@ -194,13 +220,21 @@ class MonitorService:
 
 
 def _clear_fired_for_moved_levels(before: Rule, after: Rule) -> Rule:
-    """A kind whose level moved may fire again; a triggered rule whose exit moved re-arms."""
-    fired = set(after.fired)
-    for kind, fields in _KIND_FIELDS.items():
-        if any(getattr(before, f) != getattr(after, f) for f in fields):
-            fired.discard(kind)
+    """A condition whose level moved may fire again and tracks afresh (a crossing waits
+    for a new previous price, a trail for a new extreme); a triggered rule whose exit
+    moved re-arms. Changing the trigger mode restarts everything."""
+    if any(getattr(before, f) != getattr(after, f) for f in _MODE_FIELDS):
+        moved = set(AlertKind)
+    else:
+        moved = {
+            kind
+            for kind, fields in _KIND_FIELDS.items()
+            if any(getattr(before, f) != getattr(after, f) for f in fields)
+        }
+    fired = set(after.fired) - moved
     status = after.status
-    exits = {AlertKind.STOP_LOSS, AlertKind.TAKE_PROFIT}
-    if status is TaskStatus.TRIGGERED and not (fired & exits) and not fired >= after.watched_kinds:
+    exited = any(kind.is_exit for kind in fired)
+    candidate = after.with_changes(fired=frozenset(fired))
+    if status is TaskStatus.TRIGGERED and not exited and not candidate.conditions_done:
         status = TaskStatus.RUNNING
-    return after.with_changes(fired=frozenset(fired), status=status)
+    return candidate.with_changes(status=status, state=forget_conditions(after.state, moved))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.feeds.bridge import FeedBridge
 from app.feeds.demo import DemoFeed
+from app.market.quotes import previous_close
 from app.monitors import sessions
 from app.resources import RESOURCES_DIR
 from app.services.monitor_worker import MonitorThread
@@ -92,6 +93,12 @@ class Session(QObject):
 
     def _start_feed_when_ready(self) -> None:
         if self.feed is not None and self._database_open and not self.feed.is_running and not self._stopping:
+            for instrument in self.feed.instruments():  # for 涨跌幅 rules
+                close = instrument.prev_close or previous_close(
+                    self.feed.history(instrument.symbol), instrument.tz
+                )
+                if close is not None:
+                    self.monitor.worker.previous_close_known.emit(instrument.symbol, close)
             self.feed.start()
             # The exchange calendar imports pandas (seconds on a slow PC). Load it once
             # prices flow, off the GUI and monitor threads, so it neither delays the first
