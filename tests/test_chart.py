@@ -229,6 +229,29 @@ def test_levels_lines_colours_and_removal(chart: CandleChart, series: BarSeries)
     assert all(i.scene() is None for i in items)
 
 
+def test_new_rule_levels_are_drawn(chart: CandleChart, series: BarSeries) -> None:
+    """Crossing level, % take-profit / stop-loss resolved from the cost, and the
+    trailing activations (dashed) are lines on the chart."""
+    from app.monitors.rules import validate_rule
+
+    chart.set_series(series)
+    p = float(series.slice_arrays(series.last_index, series.last_index + 1).close[0])
+    rule = validate_rule({
+        "task_name": "all", "stock_code": "BTC/USDT", "cost_price": p, "take_profit_pct": 1,
+        "stop_loss_pct": 1, "cross_level": p + 10, "cross_direction": "up",
+        "trailing_activation": p + 20, "trailing_pct": 0.5, "rebound_activation": p - 20,
+        "rebound_amount": 5,
+    })
+    chart.set_levels([LevelSet.from_rule(rule)])
+    lines = {round(item.value(), 6): item for item in chart.level_items}
+    assert set(lines) == {round(v, 6) for v in (p * 1.01, p * 0.99, p + 10, p + 20, p - 20)}
+    assert lines[round(p + 10, 6)].label.format.startswith("Cross ↑")
+    assert "from cost" in lines[round(p * 1.01, 6)].label.format
+    assert lines[round(p + 20, 6)].pen.style() == QtCore.Qt.PenStyle.DashLine
+    assert lines[round(p - 20, 6)].pen.style() == QtCore.Qt.PenStyle.DashLine
+    assert lines[round(p + 10, 6)].pen.style() == QtCore.Qt.PenStyle.DashDotLine
+
+
 def test_far_levels_do_not_squash_candles(chart: CandleChart, series: BarSeries) -> None:
     chart.set_series(series)
     y_before = chart.price_plot.vb.viewRange()[1]

@@ -120,6 +120,18 @@ def test_kind_labels_are_distinct_english_source_texts(qapp):
     assert kind_label(AlertKind.TAKE_PROFIT) == "Take profit"
     assert kind_label(AlertKind.ENTRY) == "Entry zone"
     assert kind_label("stop_loss") == "Stop loss"  # type: ignore[arg-type] - raw stored value
+    assert kind_label(AlertKind.CROSS_UP) == "Crossed up"
+    assert kind_label(AlertKind.CROSS_DOWN) == "Crossed down"
+    assert kind_label(AlertKind.CHANGE_UP) == "Rise reached"
+    assert kind_label(AlertKind.CHANGE_DOWN) == "Fall reached"
+    assert kind_label(AlertKind.TRAILING_STOP) == "Trailing stop"
+    assert kind_label(AlertKind.TRAILING_ENTRY) == "Trailing entry"
+    assert len({kind_label(kind) for kind in AlertKind}) == len(AlertKind)
+
+
+def test_every_kind_has_its_own_colour() -> None:
+    assert set(KIND_COLORS) == set(AlertKind)
+    assert len(set(KIND_COLORS.values())) == len(AlertKind)
 
 
 # -- popup --------------------------------------------------------------------------
@@ -131,6 +143,12 @@ def test_kind_labels_are_distinct_english_source_texts(qapp):
         (AlertKind.STOP_LOSS, "Stop loss", "#d32f2f"),
         (AlertKind.TAKE_PROFIT, "Take profit", "#2e7d32"),
         (AlertKind.ENTRY, "Entry zone", "#1565c0"),
+        (AlertKind.CROSS_UP, "Crossed up", "#7b1fa2"),
+        (AlertKind.CROSS_DOWN, "Crossed down", "#4527a0"),
+        (AlertKind.CHANGE_UP, "Rise reached", "#ad1457"),
+        (AlertKind.CHANGE_DOWN, "Fall reached", "#00695c"),
+        (AlertKind.TRAILING_STOP, "Trailing stop", "#d84315"),
+        (AlertKind.TRAILING_ENTRY, "Trailing entry", "#0277bd"),
     ],
 )
 def test_popup_shows_alert_texts(popups, kind, label, color):
@@ -212,6 +230,12 @@ def test_stop_loss_with_zero_duration_stays_open(qtbot, popups):
     assert popup.isVisible()
 
 
+def test_trailing_stop_popup_stays_open_like_a_stop_loss(qtbot, popups):
+    popup = popups(make_alert(AlertKind.TRAILING_STOP), duration_s=0.05)
+    assert popup.duration_s == 0
+    assert popups(make_alert(AlertKind.TRAILING_ENTRY), duration_s=0.05).duration_s == 0.05
+
+
 def test_auto_close_waits_while_the_trader_points_at_the_popup(qtbot, popups):
     popup = popups(make_alert(AlertKind.ENTRY), duration_s=0.05)
     closed = track_closed(popup)
@@ -250,7 +274,8 @@ def assert_stacked(popups_: list[AlertPopup]) -> None:
 
 
 def test_manager_stacks_bottom_right_without_overlap(manager):
-    shown = [manager.show_alert(make_alert(kind), i) for i, kind in enumerate(AlertKind)]
+    kinds = (AlertKind.STOP_LOSS, AlertKind.CROSS_UP, AlertKind.TRAILING_ENTRY)
+    shown = [manager.show_alert(make_alert(kind), i) for i, kind in enumerate(kinds)]
     assert manager.count() == 3
     assert all(p.isVisible() for p in shown)
     assert_stacked(shown)
@@ -389,6 +414,10 @@ def test_tray_notify_shows_message(qtbot, fake_tray_env):
     assert tray.unread == 2
     assert "2" in tray.tray_icon.toolTip()
 
+    assert tray.notify(make_alert(AlertKind.CROSS_UP))
+    assert fake_tray_env[-1][0] == "Crossed up: 600000.SH"
+    assert tray.unread == 3
+
     with_changes: list[int] = []
     tray.unread_changed.connect(with_changes.append)
     tray.clear_unread()
@@ -503,3 +532,8 @@ def test_wav_files_are_valid_and_small(name):
 def test_stop_loss_sound_differs_from_alert_sound():
     sounds = ROOT / "resources" / "sounds"
     assert (sounds / "stop_loss.wav").read_bytes() != (sounds / "alert.wav").read_bytes()
+
+
+def test_every_alert_kind_has_a_sound_and_stops_sound_like_stops():
+    assert set(SOUND_FILES) == set(AlertKind)
+    assert SOUND_FILES[AlertKind.TRAILING_STOP] == SOUND_FILES[AlertKind.STOP_LOSS]

@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import update_translations  # noqa: E402
 
-from app.core.models import AlertKind  # noqa: E402
+from app.core.models import AlertKind, TaskStatus  # noqa: E402
 from app.monitors.rules import RuleValidationError, validate_rule  # noqa: E402
 from app.ui.formatting import kind_label  # noqa: E402
 from app.ui.i18n import install_translators, resolve_language  # noqa: E402
-from app.ui.rule_text import refusal_text  # noqa: E402
+from app.ui.rule_text import paused_notice, refusal_text, status_label  # noqa: E402
 
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
@@ -70,3 +70,25 @@ def test_chinese_catalogue_translates_labels_and_refusals(qapp: Any) -> None:
         for translator in translators:
             QCoreApplication.removeTranslator(translator)
     assert kind_label(AlertKind.STOP_LOSS) == "Stop loss"
+
+
+def test_chinese_catalogue_names_the_new_alert_kinds_status_and_refusals(qapp: Any) -> None:
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        assert [kind_label(k) for k in (
+            AlertKind.CROSS_UP, AlertKind.CROSS_DOWN, AlertKind.CHANGE_UP, AlertKind.CHANGE_DOWN,
+            AlertKind.TRAILING_STOP, AlertKind.TRAILING_ENTRY,
+        )] == ["上穿", "下穿", "涨幅达标", "跌幅达标", "回落卖出", "反弹买入"]
+        assert status_label(TaskStatus.PAUSED) == "已暂停·触发过频"
+        rule = validate_rule({"task_name": "茅台", "stock_code": "600519.SH", "cross_level": 1500})
+        assert paused_notice([rule]) == "规则「茅台」触发过于频繁，已暂停"
+        with pytest.raises(RuleValidationError) as info:
+            validate_rule({"task_name": "x", "stock_code": "600519.SH", "take_profit_pct": 10})
+        assert refusal_text(info.value) == "成本价：设置了“止盈幅度（%）”时必须填写"
+        with pytest.raises(RuleValidationError) as info:
+            validate_rule({"task_name": "x", "stock_code": "600519.SH", "direction": "short",
+                           "stop_loss": 5, "take_profit": 10})
+        assert refusal_text(info.value) == "止损价：做空时必须高于止盈价（5 ≤ 10）"
+    finally:
+        for translator in translators:
+            QCoreApplication.removeTranslator(translator)

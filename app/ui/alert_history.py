@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AlertKind, AlertSource
 from app.storage.repository import AlertRecord
-from app.ui.formatting import format_price, format_time, kind_label
+from app.ui.formatting import format_price, format_time, kind_color, kind_label
 
 _KIND_COLOURS = {
     AlertKind.STOP_LOSS: QColor("#d32f2f"),
@@ -76,7 +76,8 @@ class AlertTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "kind":
-            return _KIND_COLOURS[record.kind]
+            colour = _KIND_COLOURS.get(record.kind)
+            return colour if colour is not None else QColor(kind_color(record.kind))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Recorded at %1").replace("%1", format_time(record.created_at.astimezone()))
         return None

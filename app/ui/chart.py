@@ -24,6 +24,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.market.bars import BarSeries
+from app.monitors.rules import Rule
 from app.ui.chart_items import (
     CandleHistoryItem,
     CandlePalette,
@@ -40,6 +41,9 @@ DEFAULT_DOWN_COLOR = "#089981"  # green: price went down
 TAKE_PROFIT_COLOR = "#22c55e"
 STOP_LOSS_COLOR = "#ef4444"
 ENTRY_COLOR = "#3b82f6"
+CROSS_COLOR = "#a855f7"
+TRAILING_COLOR = "#f97316"  # 回落卖出 activation
+REBOUND_COLOR = "#06b6d4"  # 反弹买入 activation
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,41 @@ class LevelSet:
     entry_min: float | None = None
     entry_max: float | None = None
     highlighted: bool = False
+    cross_level: float | None = None
+    cross_direction: str = "either"  # "up", "down" or "either" (CrossDirection values)
+    trailing_activation: float | None = None
+    rebound_activation: float | None = None
+    # When take-profit / stop-loss were given as % from a cost price, the signed %
+    # (e.g. +10, -5) for the label; the level itself is the resolved price.
+    take_profit_pct: float | None = None
+    stop_loss_pct: float | None = None
+
+    @classmethod
+    def from_rule(cls, rule: Rule, *, highlighted: bool = False) -> LevelSet:
+        """Every price level of a rule; % take-profit / stop-loss resolved from the cost."""
+        tp_sign = -1.0 if rule.is_short else 1.0
+        return cls(
+            label=rule.task_name,
+            take_profit=rule.take_profit_level,
+            stop_loss=rule.stop_loss_level,
+            entry_min=rule.entry_min,
+            entry_max=rule.entry_max,
+            highlighted=highlighted,
+            cross_level=rule.cross_level,
+            cross_direction=rule.cross_direction.value,
+            trailing_activation=rule.trailing_activation if rule.has_trailing_stop else None,
+            rebound_activation=rule.rebound_activation if rule.has_trailing_entry else None,
+            take_profit_pct=(
+                tp_sign * rule.take_profit_pct
+                if rule.take_profit is None and rule.take_profit_pct is not None
+                else None
+            ),
+            stop_loss_pct=(
+                -tp_sign * rule.stop_loss_pct
+                if rule.stop_loss is None and rule.stop_loss_pct is not None
+                else None
+            ),
+        )
 
 
 def _escape_format(text: str) -> str:
@@ -73,6 +112,14 @@ class _LevelStyles:
         self.tp_pen = {h: self._pen(self.tp_color, h, dashed=True) for h in (False, True)}
         self.sl_pen = {h: self._pen(self.sl_color, h, dashed=True) for h in (False, True)}
         self.entry_pen = {h: self._pen(self.entry_color, h, dashed=False) for h in (False, True)}
+        self.cross_color = QtGui.QColor(CROSS_COLOR)
+        self.trailing_color = QtGui.QColor(TRAILING_COLOR)
+        self.rebound_color = QtGui.QColor(REBOUND_COLOR)
+        self.cross_pen = {
+            h: self._pen(self.cross_color, h, style=QtCore.Qt.PenStyle.DashDotLine) for h in (False, True)
+        }
+        self.trailing_pen = {h: self._pen(self.trailing_color, h, dashed=True) for h in (False, True)}
+        self.rebound_pen = {h: self._pen(self.rebound_color, h, dashed=True) for h in (False, True)}
         # Labels sit over candles; a dark backing keeps green text readable on a green body.
         self.label_fill = QtGui.QBrush(QtGui.QColor(0, 0, 0, 170))
         self.entry_brush = {
@@ -86,11 +133,19 @@ class _LevelStyles:
         return c
 
     @staticmethod
-    def _pen(color: QtGui.QColor, highlighted: bool, *, dashed: bool) -> QtGui.QPen:
+    def _pen(
+        color: QtGui.QColor,
+        highlighted: bool,
+        *,
+        dashed: bool = False,
+        style: QtCore.Qt.PenStyle | None = None,
+    ) -> QtGui.QPen:
         pen = QtGui.QPen(color)
         pen.setCosmetic(True)
         pen.setWidth(2 if highlighted else 1)
-        if dashed:
+        if style is not None:
+            pen.setStyle(style)
+        elif dashed:
             pen.setStyle(QtCore.Qt.PenStyle.DashLine)
         return pen
 
@@ -305,7 +360,7 @@ class CandleChart(QtWidgets.QWidget):
         return s is not None and len(s) > 0 and self._is_following(s.last_index)
 
     def set_levels(self, levels: list[LevelSet]) -> None:
-        """Replace the drawn alert levels (take-profit, stop-loss, entry zone)."""
+        """Replace the drawn alert levels (take-profit, stop-loss, entry zone, crossing, activations)."""
         levels = list(levels)
         if levels == self._levels:
             return
@@ -345,17 +400,60 @@ class CandleChart(QtWidgets.QWidget):
     def _with_name(self, text: str, name: str) -> str:
         return self.tr("{level} · {name}").format(level=text, name=name) if name else text
 
+    @staticmethod
+    def _fmt_pct(pct: float) -> str:
+        return f"{pct:+.6g}%".replace("-", "\u2212")
+
     def _add_level_items(self, lv: LevelSet) -> None:
         st = self._level_styles
         h = lv.highlighted
         if lv.take_profit is not None:
             text = self.tr("TP {price}").format(price=self._fmt_level(lv.take_profit))
+            if lv.take_profit_pct is not None:
+                text = self.tr("{level} ({pct} from cost)").format(
+                    level=text, pct=self._fmt_pct(lv.take_profit_pct)
+                )
             self._add_line(
                 lv.take_profit, st.tp_pen[h], st.tp_color, self._with_name(text, lv.label)
             )
         if lv.stop_loss is not None:
             text = self.tr("SL {price}").format(price=self._fmt_level(lv.stop_loss))
+            if lv.stop_loss_pct is not None:
+                text = self.tr("{level} ({pct} from cost)").format(
+                    level=text, pct=self._fmt_pct(lv.stop_loss_pct)
+                )
             self._add_line(lv.stop_loss, st.sl_pen[h], st.sl_color, self._with_name(text, lv.label))
+        if lv.cross_level is not None:
+            price = self._fmt_level(lv.cross_level)
+            if lv.cross_direction == "up":
+                text = self.tr("Cross ↑ {price}").format(price=price)
+            elif lv.cross_direction == "down":
+                text = self.tr("Cross ↓ {price}").format(price=price)
+            else:
+                text = self.tr("Cross {price}").format(price=price)
+            self._add_line(
+                lv.cross_level, st.cross_pen[h], st.cross_color, self._with_name(text, lv.label)
+            )
+        if lv.trailing_activation is not None:
+            text = self.tr("Trailing stop from {price}").format(
+                price=self._fmt_level(lv.trailing_activation)
+            )
+            self._add_line(
+                lv.trailing_activation,
+                st.trailing_pen[h],
+                st.trailing_color,
+                self._with_name(text, lv.label),
+            )
+        if lv.rebound_activation is not None:
+            text = self.tr("Trailing entry from {price}").format(
+                price=self._fmt_level(lv.rebound_activation)
+            )
+            self._add_line(
+                lv.rebound_activation,
+                st.rebound_pen[h],
+                st.rebound_color,
+                self._with_name(text, lv.label),
+            )
         bounds = [b for b in (lv.entry_min, lv.entry_max) if b is not None]
         if len(bounds) == 1:
             text = self.tr("Entry {price}").format(price=self._fmt_level(bounds[0]))

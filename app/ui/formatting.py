@@ -28,6 +28,12 @@ KIND_COLORS: dict[AlertKind, str] = {
     AlertKind.STOP_LOSS: "#d32f2f",
     AlertKind.TAKE_PROFIT: "#2e7d32",
     AlertKind.ENTRY: "#1565c0",
+    AlertKind.CROSS_UP: "#7b1fa2",
+    AlertKind.CROSS_DOWN: "#4527a0",
+    AlertKind.CHANGE_UP: "#ad1457",
+    AlertKind.CHANGE_DOWN: "#00695c",
+    AlertKind.TRAILING_STOP: "#d84315",  # an exit like the stop loss, but not the same red
+    AlertKind.TRAILING_ENTRY: "#0277bd",
 }
 
 
@@ -44,6 +50,18 @@ def kind_label(kind: AlertKind) -> str:
         return QCoreApplication.translate("Alerts", "Take profit")
     if kind is AlertKind.ENTRY:
         return QCoreApplication.translate("Alerts", "Entry zone")
+    if kind is AlertKind.CROSS_UP:
+        return QCoreApplication.translate("Alerts", "Crossed up")
+    if kind is AlertKind.CROSS_DOWN:
+        return QCoreApplication.translate("Alerts", "Crossed down")
+    if kind is AlertKind.CHANGE_UP:
+        return QCoreApplication.translate("Alerts", "Rise reached")
+    if kind is AlertKind.CHANGE_DOWN:
+        return QCoreApplication.translate("Alerts", "Fall reached")
+    if kind is AlertKind.TRAILING_STOP:
+        return QCoreApplication.translate("Alerts", "Trailing stop")
+    if kind is AlertKind.TRAILING_ENTRY:
+        return QCoreApplication.translate("Alerts", "Trailing entry")
     # AlertKind is a str enum: a raw stored value still deserves a label.
     return kind_label(AlertKind(kind))
 

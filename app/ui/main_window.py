@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSystemTrayIcon,
     QTabWidget,
     QToolBar,
 )
@@ -41,6 +42,7 @@ from app.ui.chart import CandleChart, LevelSet
 from app.ui.i18n import AUTO
 from app.ui.monitor_panel import MonitorPanel
 from app.ui.popup import PopupManager
+from app.ui.rule_text import paused_notice
 from app.ui.settings import AppSettings
 from app.ui.sound import AlertSound
 from app.ui.tray import AlertTray
@@ -113,7 +115,7 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
         self.resizeDocks([self.watchlist_dock], [320], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.bottom_dock], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.bottom_dock], [380], Qt.Orientation.Vertical)  # room for the rule form
         geometry, state = settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -210,6 +212,10 @@ class MainWindow(QMainWindow):
         worker.alert_page_ready.connect(self.history_panel.show_page)
         worker.failed.connect(self.show_error)
         worker.acknowledged.connect(lambda _ids: self.history_panel.refresh())
+        # The runaway guard's notice (a rule that fired too often was paused). Guarded so
+        # the window also runs against a worker that does not have the signal.
+        if hasattr(worker, "rules_paused"):
+            worker.rules_paused.connect(self.on_rules_paused)
 
     def attach_feed(self, feed: DemoFeed) -> None:
         """Fill watchlist and chart from a loaded feed's instruments and history."""
@@ -291,14 +297,7 @@ class MainWindow(QMainWindow):
     def _update_levels(self) -> None:
         selected = self.monitor_panel.selected_rule()
         levels = [
-            LevelSet(
-                label=rule.task_name,
-                take_profit=rule.take_profit,
-                stop_loss=rule.stop_loss,
-                entry_min=rule.entry_min,
-                entry_max=rule.entry_max,
-                highlighted=selected is not None and rule.id == selected.id,
-            )
+            LevelSet.from_rule(rule, highlighted=selected is not None and rule.id == selected.id)
             for rule in self.rules
             if rule.stock_code == self.current_symbol
             and (rule.status is TaskStatus.RUNNING or (selected is not None and rule.id == selected.id))
@@ -322,6 +321,35 @@ class MainWindow(QMainWindow):
                 self.tr("%1 new alert(s)").replace("%1", str(len(stored))), 10_000
             )
         self.history_panel.refresh()
+
+    def on_rules_paused(self, paused: Sequence[Rule]) -> None:
+        """Rules the runaway guard just paused: tell the trader in the status bar, the tray
+        and the panel, and show the new status at once (the worker's rule list follows)."""
+        paused = list(paused)
+        if not paused:
+            return
+        text = paused_notice(paused)
+        log.warning("%s", text)
+        self.statusBar().showMessage(text, 60_000)
+        by_id = {rule.id: rule for rule in paused if rule.id is not None}
+        if by_id and any(rule.id in by_id for rule in self.rules):
+            self.set_rules([by_id.get(rule.id, rule) for rule in self.rules])
+        self.monitor_panel.on_rules_paused(paused)
+        self._tray_message(
+            self.tr("Rule paused"),
+            text + "\n" + self.tr("Check its levels, then press Start to resume."),
+        )
+
+    def _tray_message(self, title: str, body: str) -> bool:
+        """A warning balloon that is not an alert (no unread count); False without a tray."""
+        try:
+            if not self.tray.refresh() or self.tray.tray_icon is None:
+                return False
+            self.tray.tray_icon.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+            return True
+        except Exception:  # noqa: BLE001 - a tray failure must not break the window
+            log.exception("Tray message failed")
+            return False
 
     def _on_database_opened(self, rules: list[Rule], recovered_from: Path | None) -> None:
         self.set_rules(rules)

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 DEFAULT_DURATION_S = 10.0
 #: Auto-close delay for stop-loss popups; 0 means "stay until acknowledged".
 DEFAULT_STOP_LOSS_DURATION_S = 0.0
+# Protective exits: a trailing stop (回落卖出) is a stop loss that follows the price,
+# so its popup is kept like a stop loss's.
+STOP_KINDS = frozenset({AlertKind.STOP_LOSS, AlertKind.TRAILING_STOP})
 #: More popups than this and the oldest are closed (they remain in the history).
 DEFAULT_MAX_VISIBLE = 5
 
@@ -105,7 +108,7 @@ class AlertPopup(QWidget):
         self._alert_id = alert_id
         self._closed_emitted = False
         self._duration_s = max(
-            0.0, stop_loss_duration_s if alert.kind is AlertKind.STOP_LOSS else duration_s
+            0.0, stop_loss_duration_s if alert.kind in STOP_KINDS else duration_s
         )
 
         _configure_popup_window(self)
@@ -437,7 +440,7 @@ class PopupManager(QObject):
                 len(self._popups) > self._max_visible or not self._fits()
             ):
                 victim = next(
-                    (p for p in self._popups if p.alert.kind is not AlertKind.STOP_LOSS),
+                    (p for p in self._popups if p.alert.kind not in STOP_KINDS),
                     self._popups[0],
                 )
                 if victim is self._popups[-1] and len(self._popups) > 1:

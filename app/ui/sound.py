@@ -38,6 +38,12 @@ SOUND_FILES: dict[AlertKind, str] = {
     AlertKind.ENTRY: "alert.wav",
     AlertKind.TAKE_PROFIT: "alert.wav",
     AlertKind.STOP_LOSS: "stop_loss.wav",
+    AlertKind.TRAILING_STOP: "stop_loss.wav",  # a stop too: the same urgent pattern
+    AlertKind.CROSS_UP: "alert.wav",
+    AlertKind.CROSS_DOWN: "alert.wav",
+    AlertKind.CHANGE_UP: "alert.wav",
+    AlertKind.CHANGE_DOWN: "alert.wav",
+    AlertKind.TRAILING_ENTRY: "alert.wav",
 }
 
 

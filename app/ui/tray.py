@@ -170,7 +170,7 @@ class AlertTray(QObject):
             self._update_appearance()
             icon = (
                 QSystemTrayIcon.MessageIcon.Critical
-                if alert.kind is AlertKind.STOP_LOSS
+                if alert.kind in (AlertKind.STOP_LOSS, AlertKind.TRAILING_STOP)
                 else QSystemTrayIcon.MessageIcon.Information
             )
             assert self._tray is not None

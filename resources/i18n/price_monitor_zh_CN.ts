@@ -4,17 +4,17 @@
 <context>
     <name>AlertHistoryPanel</name>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="129"/>
+        <location filename="../../app/ui/alert_history.py" line="130"/>
         <source>Newer</source>
         <translation>较新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="130"/>
+        <location filename="../../app/ui/alert_history.py" line="131"/>
         <source>Older</source>
         <translation>较早</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="165"/>
+        <location filename="../../app/ui/alert_history.py" line="166"/>
         <source>Page %1 of %2 · %3 alerts</source>
         <translation>第 %1/%2 页 · 共 %3 条预警</translation>
     </message>
@@ -22,43 +22,43 @@
 <context>
     <name>AlertPopup</name>
     <message>
-        <location filename="../../app/ui/popup.py" line="113"/>
+        <location filename="../../app/ui/popup.py" line="116"/>
         <source>Price alert</source>
         <extracomment>Auto-close delay for entry and take-profit popups. Auto-close delay for stop-loss popups; 0 means &quot;stay until acknowledged&quot;. More popups than this and the oldest are closed (they remain in the history). Window flags shared by popups and the overflow notice: no taskbar entry, no frame, above QMT, and never given keyboard focus.</extracomment>
         <translation>价格预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="220"/>
+        <location filename="../../app/ui/popup.py" line="223"/>
         <source>Price: {price}</source>
         <translation>价格：{price}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="224"/>
+        <location filename="../../app/ui/popup.py" line="227"/>
         <source>Level: {level}</source>
         <translation>触发价位：{level}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="233"/>
+        <location filename="../../app/ui/popup.py" line="236"/>
         <source>Market time: {time}</source>
         <translation>行情时间：{time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="240"/>
+        <location filename="../../app/ui/popup.py" line="243"/>
         <source>Show on chart</source>
         <translation>在图表中查看</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="242"/>
+        <location filename="../../app/ui/popup.py" line="245"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="250"/>
+        <location filename="../../app/ui/popup.py" line="253"/>
         <source>backfill</source>
         <translation>补数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="252"/>
+        <location filename="../../app/ui/popup.py" line="255"/>
         <source>replay</source>
         <translation>回放</translation>
     </message>
@@ -111,22 +111,22 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="81"/>
+        <location filename="../../app/ui/alert_history.py" line="82"/>
         <source>Recorded at %1</source>
         <translation>记录于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="103"/>
+        <location filename="../../app/ui/alert_history.py" line="104"/>
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="104"/>
+        <location filename="../../app/ui/alert_history.py" line="105"/>
         <source>backfill</source>
         <translation>补数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="105"/>
+        <location filename="../../app/ui/alert_history.py" line="106"/>
         <source>replay</source>
         <translation>回放</translation>
     </message>
@@ -180,56 +180,117 @@
 <context>
     <name>Alerts</name>
     <message>
-        <location filename="../../app/ui/formatting.py" line="42"/>
+        <location filename="../../app/ui/formatting.py" line="48"/>
         <source>Stop loss</source>
         <extracomment>Shown wherever a value is missing (no previous price, no time, ...). Significant digits kept when printing a float. 12 is well beyond any exchange tick size yet short enough to swallow binary float noise (0.1 + 0.2). Colours per alert kind; popups and the history view use the same ones so the trader learns one code. Stop loss is red, take profit green, entry blue.</extracomment>
         <translation>止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="44"/>
+        <location filename="../../app/ui/formatting.py" line="50"/>
         <source>Take profit</source>
         <translation>止盈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="46"/>
+        <location filename="../../app/ui/formatting.py" line="52"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="54"/>
+        <source>Crossed up</source>
+        <translation>上穿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="56"/>
+        <source>Crossed down</source>
+        <translation>下穿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="58"/>
+        <source>Rise reached</source>
+        <translation>涨幅达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="60"/>
+        <source>Fall reached</source>
+        <translation>跌幅达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="62"/>
+        <source>Trailing stop</source>
+        <translation>回落卖出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="64"/>
+        <source>Trailing entry</source>
+        <translation>反弹买入</translation>
     </message>
 </context>
 <context>
     <name>CandleChart</name>
     <message>
-        <location filename="../../app/ui/chart.py" line="133"/>
+        <location filename="../../app/ui/chart.py" line="188"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="346"/>
+        <location filename="../../app/ui/chart.py" line="401"/>
         <source>{level} · {name}</source>
         <translation>{level} · {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="352"/>
+        <location filename="../../app/ui/chart.py" line="411"/>
         <source>TP {price}</source>
         <translation>止盈 {price}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="357"/>
+        <location filename="../../app/ui/chart.py" line="413"/>
+        <location filename="../../app/ui/chart.py" line="422"/>
+        <source>{level} ({pct} from cost)</source>
+        <translation>{level}（成本 {pct}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart.py" line="420"/>
         <source>SL {price}</source>
         <translation>止损 {price}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="361"/>
+        <location filename="../../app/ui/chart.py" line="429"/>
+        <source>Cross ↑ {price}</source>
+        <translation>上穿 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart.py" line="431"/>
+        <source>Cross ↓ {price}</source>
+        <translation>下穿 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart.py" line="433"/>
+        <source>Cross {price}</source>
+        <translation>穿越 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart.py" line="438"/>
+        <source>Trailing stop from {price}</source>
+        <translation>回落卖出启动 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart.py" line="448"/>
+        <source>Trailing entry from {price}</source>
+        <translation>反弹买入启动 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart.py" line="459"/>
         <source>Entry {price}</source>
         <translation>进场 {price}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="367"/>
+        <location filename="../../app/ui/chart.py" line="465"/>
         <source>Entry {low}–{high}</source>
         <translation>进场区间 {low}–{high}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="548"/>
+        <location filename="../../app/ui/chart.py" line="646"/>
         <source>{time}  O {open}  H {high}  L {low}  C {close}  V {volume}</source>
         <translation>{time}  开 {open}  高 {high}  低 {low}  收 {close}  量 {volume}</translation>
     </message>
@@ -237,98 +298,98 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="74"/>
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Watchlist</source>
         <translation>自选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137"/>
+        <location filename="../../app/ui/main_window.py" line="139"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="140"/>
         <source>Alert history</source>
         <translation>预警记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="141"/>
         <source>Rules and alerts</source>
         <translation>监控与预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147"/>
+        <location filename="../../app/ui/main_window.py" line="149"/>
         <source>Feed</source>
         <translation>行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="150"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>DEMO DATA — replaying recorded market data</source>
         <translation>演示数据 — 正在回放历史行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="158"/>
         <source>Replay speed</source>
         <translation>回放速度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="168"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="172"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="175"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174"/>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="420"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="178"/>
         <source>Follow system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>Alert sound</source>
         <translation>预警声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
@@ -338,12 +399,22 @@
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="339"/>
+        <source>Rule paused</source>
+        <translation>规则已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="340"/>
+        <source>Check its levels, then press Start to resume.</source>
+        <translation>请检查条件，然后点击“启动”恢复监控。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="362"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -352,12 +423,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="421"/>
         <source>The new language is used after a restart. Restart now?</source>
         <translation>新语言将在重启后生效。现在重启吗？</translation>
     </message>
@@ -365,57 +436,57 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>MonitorPanel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="337"/>
+        <location filename="../../app/ui/monitor_panel.py" line="882"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="338"/>
+        <location filename="../../app/ui/monitor_panel.py" line="883"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="340"/>
+        <location filename="../../app/ui/monitor_panel.py" line="885"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="341"/>
+        <location filename="../../app/ui/monitor_panel.py" line="886"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="342"/>
+        <location filename="../../app/ui/monitor_panel.py" line="887"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="343"/>
+        <location filename="../../app/ui/monitor_panel.py" line="888"/>
         <source>Start all</source>
         <translation>全部启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="344"/>
+        <location filename="../../app/ui/monitor_panel.py" line="889"/>
         <source>Stop all</source>
         <translation>全部停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="444"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1002"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="453"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1011"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="490"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1056"/>
         <source>Delete rule</source>
         <translation>删除规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="491"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1057"/>
         <source>Delete “%1” (%2)? Its alert history is kept.</source>
         <translation>删除“%1”（%2）吗？它的预警记录会保留。</translation>
     </message>
@@ -423,7 +494,7 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>OverflowNotice</name>
     <message numerus="yes">
-        <location filename="../../app/ui/popup.py" line="299"/>
+        <location filename="../../app/ui/popup.py" line="302"/>
         <source>+%n more alert(s) in the history</source>
         <translation>
             <numerusform>预警记录中还有 %n 条</numerusform>
@@ -433,100 +504,349 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="157"/>
+        <location filename="../../app/ui/monitor_panel.py" line="446"/>
+        <location filename="../../app/ui/monitor_panel.py" line="467"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="158"/>
+        <location filename="../../app/ui/monitor_panel.py" line="468"/>
         <source>every tick</source>
         <translation>每笔行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="159"/>
+        <location filename="../../app/ui/monitor_panel.py" line="469"/>
         <source>Only during trading hours</source>
         <translation>仅在交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="160"/>
+        <location filename="../../app/ui/monitor_panel.py" line="470"/>
         <source>Popup, tray and sound</source>
         <translation>弹窗、托盘和声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="162"/>
+        <location filename="../../app/ui/monitor_panel.py" line="472"/>
         <source>Auto trade (saved; order placement comes later)</source>
         <translation>自动交易（仅保存设置；下单功能后续提供）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="169"/>
+        <location filename="../../app/ui/monitor_panel.py" line="480"/>
         <source>On the market&apos;s clock (Beijing time for A-shares)</source>
         <translation>按市场时间（A股为北京时间）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="176"/>
+        <location filename="../../app/ui/monitor_panel.py" line="379"/>
         <source>low (optional)</source>
         <translation>下限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="177"/>
+        <location filename="../../app/ui/monitor_panel.py" line="380"/>
         <source>high (optional)</source>
         <translation>上限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="179"/>
+        <location filename="../../app/ui/monitor_panel.py" line="350"/>
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="202"/>
+        <location filename="../../app/ui/monitor_panel.py" line="314"/>
+        <location filename="../../app/ui/monitor_panel.py" line="385"/>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="314"/>
+        <location filename="../../app/ui/monitor_panel.py" line="355"/>
+        <location filename="../../app/ui/monitor_panel.py" line="359"/>
+        <source>% from cost</source>
+        <translation>成本价 ±%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="317"/>
+        <source>%</source>
+        <translation>百分比</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="317"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="321"/>
+        <source>e.g. Moutai stop</source>
+        <translation>例如：茅台止损</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="756"/>
+        <source>Short: take profit below the cost, stop loss above it</source>
+        <translation>做空：止盈在成本价下方，止损在上方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="349"/>
+        <source>Take profit / stop loss</source>
+        <translation>止盈止损</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="330"/>
+        <source>Short mirrors every exit: profit when the price falls</source>
+        <translation>做空：所有离场条件反向，价格下跌时盈利</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="352"/>
+        <source>needed for a take profit or stop loss in %</source>
+        <translation>按百分比设置止盈止损时需要</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="354"/>
+        <location filename="../../app/ui/monitor_panel.py" line="358"/>
+        <source>price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="368"/>
+        <source>Take profit</source>
+        <translation>止盈</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="373"/>
+        <source>Stop loss</source>
+        <translation>止损</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="378"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="221"/>
+        <location filename="../../app/ui/monitor_panel.py" line="382"/>
+        <source>Alerts when the price is inside the zone; leave one side empty for “at or above” / “at or below”.</source>
+        <translation>价格进入区间时提醒；只填一边表示“不低于”或“不高于”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="389"/>
+        <source>Price crossing</source>
+        <translation>价格穿越</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="390"/>
+        <source>level</source>
+        <translation>价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="394"/>
+        <source>Alerts when the price moves through the level (not when it merely is there).</source>
+        <translation>价格穿过该价位时提醒（仅停在该价位不算）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="400"/>
+        <source>Change vs previous close</source>
+        <translation>涨跌幅（相对昨收）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="401"/>
+        <location filename="../../app/ui/monitor_panel.py" line="402"/>
+        <source>e.g. 5</source>
+        <translation>例如 5</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="404"/>
+        <source>Rise ≥</source>
+        <translation>涨幅 ≥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="405"/>
+        <source>Fall ≥</source>
+        <translation>跌幅 ≥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="409"/>
+        <location filename="../../app/ui/monitor_panel.py" line="425"/>
+        <source>optional: start tracking at this price</source>
+        <translation>可选：价格到达后才开始跟踪</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="411"/>
+        <location filename="../../app/ui/monitor_panel.py" line="427"/>
+        <source>e.g. 3</source>
+        <translation>例如 3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="412"/>
+        <location filename="../../app/ui/monitor_panel.py" line="428"/>
+        <source>price difference</source>
+        <translation>价差</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="415"/>
+        <location filename="../../app/ui/monitor_panel.py" line="431"/>
+        <source>Activation price</source>
+        <translation>启动价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="440"/>
+        <source>How often to alert</source>
+        <translation>触发方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="447"/>
+        <source>no cooldown</source>
+        <translation>无冷却</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="449"/>
+        <source>Price difference</source>
+        <translation>价差</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="449"/>
+        <source>% of level</source>
+        <translation>价位的 %</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="450"/>
+        <source>0 = as soon as it leaves</source>
+        <translation>0 = 一离开就重置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="451"/>
+        <source>e.g. 0.5</source>
+        <translation>例如 0.5</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="464"/>
+        <source>Other settings</source>
+        <translation>其他设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="507"/>
         <source>Last %1</source>
         <translation>最新价 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="757"/>
+        <source>Long: take profit above the cost, stop loss below it</source>
+        <translation>做多：止盈在成本价上方，止损在下方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="762"/>
+        <source>Trailing stop for a short (rebound → cover)</source>
+        <translation>反弹平空（空单跟踪止损）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="763"/>
+        <location filename="../../app/ui/monitor_panel.py" line="779"/>
+        <source>Rebound by</source>
+        <translation>反弹幅度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="765"/>
+        <location filename="../../app/ui/monitor_panel.py" line="781"/>
+        <source>Follows the lowest price since activation; alerts when the price rebounds this much from it.</source>
+        <translation>跟踪启动以来的最低价；从最低价反弹达到该幅度时提醒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="767"/>
+        <source>Trailing entry for a short (pull-back → sell short)</source>
+        <translation>回落开空（空单跟踪进场）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="768"/>
+        <location filename="../../app/ui/monitor_panel.py" line="774"/>
+        <source>Pull back by</source>
+        <translation>回落幅度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="770"/>
+        <location filename="../../app/ui/monitor_panel.py" line="776"/>
+        <source>Follows the highest price since activation; alerts when the price falls this much from it.</source>
+        <translation>跟踪启动以来的最高价；从最高价回落达到该幅度时提醒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="773"/>
+        <source>Sell on pull-back (trailing stop)</source>
+        <translation>回落卖出（跟踪止损）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="778"/>
+        <source>Buy on rebound (trailing entry)</source>
+        <translation>反弹买入（跟踪进场）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="784"/>
+        <source>Each condition alerts once; the rule ends after an exit (take profit, stop loss, trailing stop).</source>
+        <translation>每个条件只提醒一次；止盈、止损或回落卖出触发后，规则结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="786"/>
+        <source>Each condition alerts at most once per bar of this timeframe.</source>
+        <translation>在该周期的每根K线内，每个条件最多提醒一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="787"/>
+        <source>Alerts every time the condition is met, at most once per cooldown.</source>
+        <translation>每次满足条件都提醒；冷却时间内最多提醒一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="788"/>
+        <source>After an alert, the condition alerts again only once the price has moved back out of its range by this distance.</source>
+        <translation>提醒后，价格须反向离开触发区间超过此距离，才会再次提醒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="792"/>
+        <source>● set</source>
+        <translation>● 已设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="817"/>
+        <source>≈ %1</source>
+        <translation>≈ %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor_panel.py" line="822"/>
+        <source>%1% vs cost</source>
+        <translation>较成本 %1%</translation>
     </message>
 </context>
 <context>
     <name>RuleTableModel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="92"/>
+        <location filename="../../app/ui/monitor_panel.py" line="106"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="93"/>
+        <location filename="../../app/ui/monitor_panel.py" line="107"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="94"/>
+        <location filename="../../app/ui/monitor_panel.py" line="108"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="95"/>
-        <source>Entry zone</source>
-        <translation>进场区间</translation>
+        <location filename="../../app/ui/monitor_panel.py" line="109"/>
+        <source>Conditions</source>
+        <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="96"/>
-        <source>Take profit</source>
-        <translation>止盈价</translation>
+        <location filename="../../app/ui/monitor_panel.py" line="110"/>
+        <source>Trigger</source>
+        <translation>触发方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="97"/>
-        <source>Stop loss</source>
-        <translation>止损价</translation>
+        <location filename="../../app/ui/monitor_panel.py" line="133"/>
+        <source>Paused automatically because it alerted too often. Check its levels, then press Start to resume.</source>
+        <translation>触发过于频繁，已被自动暂停。请检查条件，然后点击“启动”恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="98"/>
+        <location filename="../../app/ui/monitor_panel.py" line="111"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="99"/>
+        <location filename="../../app/ui/monitor_panel.py" line="112"/>
         <source>Fired</source>
         <translation>已触发</translation>
     </message>
@@ -534,242 +854,619 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleText</name>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="20"/>
+        <location filename="../../app/ui/rule_text.py" line="25"/>
         <source>Task name</source>
         <translation>任务名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="21"/>
+        <location filename="../../app/ui/rule_text.py" line="26"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="22"/>
+        <location filename="../../app/ui/rule_text.py" line="27"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="23"/>
+        <location filename="../../app/ui/rule_text.py" line="28"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="24"/>
+        <location filename="../../app/ui/rule_text.py" line="29"/>
         <source>Check interval</source>
         <translation>检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="25"/>
+        <location filename="../../app/ui/rule_text.py" line="30"/>
         <source>Auto trade</source>
         <translation>自动交易</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="26"/>
+        <location filename="../../app/ui/rule_text.py" line="31"/>
         <source>Trading hours only</source>
         <translation>仅交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="27"/>
+        <location filename="../../app/ui/rule_text.py" line="32"/>
         <source>Entry zone low</source>
         <translation>进场区间下限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="28"/>
+        <location filename="../../app/ui/rule_text.py" line="33"/>
         <source>Entry zone high</source>
         <translation>进场区间上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="29"/>
+        <location filename="../../app/ui/rule_text.py" line="34"/>
         <source>Take profit</source>
         <translation>止盈价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="30"/>
+        <location filename="../../app/ui/rule_text.py" line="35"/>
         <source>Stop loss</source>
         <translation>止损价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="31"/>
+        <location filename="../../app/ui/rule_text.py" line="36"/>
         <source>Notifications</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="32"/>
+        <location filename="../../app/ui/rule_text.py" line="37"/>
         <source>Quant config</source>
         <translation>量化配置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="33"/>
+        <location filename="../../app/ui/rule_text.py" line="38"/>
         <source>Validity</source>
         <translation>有效期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="34"/>
+        <location filename="../../app/ui/rule_text.py" line="39"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="35"/>
+        <location filename="../../app/ui/rule_text.py" line="40"/>
         <source>Conditions</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="36"/>
+        <location filename="../../app/ui/rule_text.py" line="41"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
+        <location filename="../../app/ui/rule_text.py" line="42"/>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/rule_text.py" line="43"/>
+        <source>Crossing level</source>
+        <translation>穿越价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="44"/>
+        <source>Crossing direction</source>
+        <translation>穿越方向</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="45"/>
+        <source>Cost price</source>
+        <translation>成本价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="46"/>
+        <source>Take profit %</source>
+        <translation>止盈幅度（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="47"/>
+        <source>Stop loss %</source>
+        <translation>止损幅度（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="48"/>
+        <source>Rise vs previous close %</source>
+        <translation>涨幅（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="49"/>
+        <source>Fall vs previous close %</source>
+        <translation>跌幅（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="50"/>
+        <source>Trailing stop activation price</source>
+        <translation>回落卖出启动价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="51"/>
+        <source>Trailing stop pull-back %</source>
+        <translation>回落幅度（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="52"/>
+        <source>Trailing stop pull-back amount</source>
+        <translation>回落金额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="53"/>
+        <source>Trailing entry activation price</source>
+        <translation>反弹买入启动价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="54"/>
+        <source>Trailing entry rebound %</source>
+        <translation>反弹幅度（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="55"/>
+        <source>Trailing entry rebound amount</source>
+        <translation>反弹金额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="56"/>
+        <source>Trigger mode</source>
+        <translation>触发方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="57"/>
+        <source>Bar timeframe</source>
+        <translation>K线周期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="58"/>
+        <source>Cooldown</source>
+        <translation>冷却时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="59"/>
+        <source>Re-arm distance</source>
+        <translation>重新触发距离</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="60"/>
+        <source>Re-arm distance %</source>
+        <translation>重新触发距离（%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="67"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="44"/>
+        <location filename="../../app/ui/rule_text.py" line="68"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="45"/>
+        <location filename="../../app/ui/rule_text.py" line="69"/>
         <source>Triggered</source>
         <translation>已触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="46"/>
+        <location filename="../../app/ui/rule_text.py" line="70"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="52"/>
+        <location filename="../../app/ui/rule_text.py" line="71"/>
+        <source>Paused (fired too often)</source>
+        <translation>已暂停·触发过频</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="77"/>
         <source>Until cancelled</source>
         <translation>长期有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="53"/>
+        <location filename="../../app/ui/rule_text.py" line="78"/>
         <source>Today only</source>
         <translation>当日有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="54"/>
+        <location filename="../../app/ui/rule_text.py" line="79"/>
         <source>Until a date and time</source>
         <translation>指定时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="60"/>
+        <location filename="../../app/ui/rule_text.py" line="85"/>
+        <source>Long</source>
+        <translation>做多</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="86"/>
+        <source>Short</source>
+        <translation>做空</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="92"/>
+        <source>Crosses up</source>
+        <translation>上穿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="93"/>
+        <source>Crosses down</source>
+        <translation>下穿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="94"/>
+        <source>Either way</source>
+        <translation>任意方向</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="100"/>
+        <source>Only once</source>
+        <translation>仅一次</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="101"/>
+        <source>Once per bar</source>
+        <translation>每根K线一次</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="102"/>
+        <source>Every time (with cooldown)</source>
+        <translation>每次（冷却）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="103"/>
+        <source>Again after moving back out</source>
+        <translation>回到区间后重新触发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="109"/>
+        <source>1 minute</source>
+        <translation>1分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="110"/>
+        <source>5 minutes</source>
+        <translation>5分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="111"/>
+        <source>15 minutes</source>
+        <translation>15分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="112"/>
+        <source>30 minutes</source>
+        <translation>30分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="113"/>
+        <source>1 hour</source>
+        <translation>1小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="114"/>
+        <source>4 hours</source>
+        <translation>4小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="115"/>
+        <source>1 day</source>
+        <translation>日线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="121"/>
         <source>Entry</source>
         <translation>进场</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="61"/>
+        <location filename="../../app/ui/rule_text.py" line="122"/>
         <source>TP</source>
         <translation>止盈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="62"/>
+        <location filename="../../app/ui/rule_text.py" line="123"/>
         <source>SL</source>
         <translation>止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="70"/>
+        <location filename="../../app/ui/rule_text.py" line="124"/>
+        <source>Cross↑</source>
+        <translation>上穿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="125"/>
+        <source>Cross↓</source>
+        <translation>下穿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="126"/>
+        <source>Rise</source>
+        <translation>涨幅</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="127"/>
+        <source>Fall</source>
+        <translation>跌幅</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="128"/>
+        <source>Trail</source>
+        <translation>回落</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="129"/>
+        <source>Rebound</source>
+        <translation>反弹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="168"/>
+        <source>Entry %1–%2</source>
+        <translation>进场 %1–%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="170"/>
+        <source>Entry ≥ %1</source>
+        <translation>进场 ≥ %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="172"/>
+        <source>Entry ≤ %1</source>
+        <translation>进场 ≤ %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="174"/>
+        <source>TP %1</source>
+        <translation>止盈 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="177"/>
+        <source>TP %1% (≈ %2)</source>
+        <translation>止盈 %1%（≈%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="181"/>
+        <source>SL %1</source>
+        <translation>止损 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="184"/>
+        <source>SL %1% (≈ %2)</source>
+        <translation>止损 %1%（≈%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="189"/>
+        <source>Cross ↑ %1</source>
+        <translation>上穿 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="190"/>
+        <source>Cross ↓ %1</source>
+        <translation>下穿 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="191"/>
+        <source>Cross %1</source>
+        <translation>穿越 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="195"/>
+        <source>Rise ≥ %1%</source>
+        <translation>涨幅 ≥ %1%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="197"/>
+        <source>Fall ≥ %1%</source>
+        <translation>跌幅 ≥ %1%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="200"/>
+        <source>Trailing stop (short) %1</source>
+        <translation>反弹平空 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="201"/>
+        <source>Trailing stop %1</source>
+        <translation>回落卖出 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="204"/>
+        <location filename="../../app/ui/rule_text.py" line="212"/>
+        <source> from %1</source>
+        <translation>（%1 启动）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="208"/>
+        <source>Trailing entry (short) %1</source>
+        <translation>回落开空 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="209"/>
+        <source>Trailing entry %1</source>
+        <translation>反弹买入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="221"/>
+        <source>[Short] %1</source>
+        <translation>[空] %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="230"/>
+        <location filename="../../app/ui/rule_text.py" line="242"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="233"/>
+        <source>Every time, no cooldown</source>
+        <translation>每次（无冷却）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="234"/>
+        <source>Every time, cooldown %1 s</source>
+        <translation>每次（冷却 %1 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="242"/>
+        <source>by %1</source>
+        <translation>距离 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="248"/>
+        <source>”, “</source>
+        <translation>」、「</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="250"/>
+        <source>Rule “%1” fired too often and was paused</source>
+        <translation>规则「%1」触发过于频繁，已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="251"/>
+        <source>Rules “%1” fired too often and were paused</source>
+        <translation>规则「%1」触发过于频繁，已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="257"/>
+        <source>Trailing stop pull-back (% or amount)</source>
+        <translation>回落幅度或金额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="259"/>
+        <source>Trailing entry rebound (% or amount)</source>
+        <translation>反弹幅度或金额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="267"/>
         <source>is required</source>
         <translation>不能为空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="71"/>
+        <location filename="../../app/ui/rule_text.py" line="268"/>
         <source>must be text</source>
         <translation>必须是文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="72"/>
+        <location filename="../../app/ui/rule_text.py" line="269"/>
         <source>must be at most %1 characters</source>
         <translation>最多 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="73"/>
+        <location filename="../../app/ui/rule_text.py" line="270"/>
         <source>must not contain spaces</source>
         <translation>不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="74"/>
+        <location filename="../../app/ui/rule_text.py" line="271"/>
         <source>must be a number</source>
         <translation>必须是数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="75"/>
+        <location filename="../../app/ui/rule_text.py" line="272"/>
         <source>must be a finite number</source>
         <translation>必须是有效数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="76"/>
+        <location filename="../../app/ui/rule_text.py" line="273"/>
         <source>must be above 0</source>
         <translation>必须大于 0</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="77"/>
+        <location filename="../../app/ui/rule_text.py" line="274"/>
         <source>must be a whole number</source>
         <translation>必须是整数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="78"/>
+        <location filename="../../app/ui/rule_text.py" line="275"/>
         <source>must be at least %1</source>
         <translation>不能小于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="79"/>
+        <location filename="../../app/ui/rule_text.py" line="276"/>
         <source>must be true or false</source>
         <translation>必须是“是”或“否”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="80"/>
+        <location filename="../../app/ui/rule_text.py" line="277"/>
         <source>is not a known status</source>
         <translation>不是有效状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="81"/>
+        <location filename="../../app/ui/rule_text.py" line="278"/>
         <source>must not be above the entry zone high (%1 &gt; %2)</source>
         <translation>不能高于进场区间上限（%1 &gt; %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="82"/>
+        <location filename="../../app/ui/rule_text.py" line="279"/>
         <source>must be below the take profit (%1 ≥ %2)</source>
         <translation>必须低于止盈价（%1 ≥ %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="83"/>
-        <source>set at least one of take profit, stop loss or an entry zone bound</source>
-        <translation>请至少设置止盈价、止损价或进场区间中的一项</translation>
+        <location filename="../../app/ui/rule_text.py" line="280"/>
+        <source>must be above the take profit for a short (%1 ≤ %2)</source>
+        <translation>做空时必须高于止盈价（%1 ≤ %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="84"/>
+        <location filename="../../app/ui/rule_text.py" line="283"/>
+        <source>set at least one condition: take profit, stop loss, entry zone, crossing, rise/fall vs previous close, trailing stop or trailing entry</source>
+        <translation>请至少设置一个条件：止盈、止损、进场区间、价格穿越、涨跌幅、回落卖出或反弹买入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="288"/>
         <source>is not valid JSON: %1</source>
         <translation>不是有效的 JSON：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="85"/>
+        <location filename="../../app/ui/rule_text.py" line="289"/>
         <source>must be a JSON object</source>
         <translation>必须是 JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="86"/>
+        <location filename="../../app/ui/rule_text.py" line="290"/>
         <source>is not a known field</source>
         <translation>不是已知字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="87"/>
+        <location filename="../../app/ui/rule_text.py" line="291"/>
         <source>is not a known validity</source>
         <translation>不是有效的有效期类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="88"/>
+        <location filename="../../app/ui/rule_text.py" line="292"/>
         <source>must be a date and time</source>
         <translation>必须是日期时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="89"/>
+        <location filename="../../app/ui/rule_text.py" line="293"/>
         <source>is already in the past</source>
         <translation>已经过去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="105"/>
+        <location filename="../../app/ui/rule_text.py" line="294"/>
+        <source>set either this or “%1”, not both</source>
+        <translation>与“%1”只能设置其一</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="295"/>
+        <source>is required when “%1” is set</source>
+        <translation>设置了“%1”时必须填写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="296"/>
+        <source>must be a percentage above 0 and below %1</source>
+        <translation>必须是大于 0 且小于 %1 的百分比</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="297"/>
+        <source>must be one of %1</source>
+        <translation>必须是以下之一：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="298"/>
+        <source>%1 bars do not exist for this market (A-shares: use 1h or 1d)</source>
+        <translation>该市场没有 %1 K线（A股请用 1小时 或 日线）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_text.py" line="320"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
