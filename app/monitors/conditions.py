@@ -150,6 +150,8 @@ class RuleState:
     #: Epoch of the last price this state includes. After a restart, a feed that sends
     #: those prices again (replay, backfill) must not move crossings or trails twice.
     seen: float | None = None
+    #: check_interval: the rule looks at no price before this epoch (its rhythm survives a restart)
+    next_check: float | None = None
 
 
 def parse_state(text: str) -> RuleState:
@@ -171,7 +173,8 @@ def parse_state(text: str) -> RuleState:
             if isinstance(raw, Mapping):
                 conditions[kind] = _condition_state(raw)
     fires = [float(x) for x in data.get("fires", []) if isinstance(x, (int, float))]
-    return RuleState(conditions, fires, _float_or_none(data.get("t")))
+    return RuleState(conditions, fires, _float_or_none(data.get("t")),
+                     _float_or_none(data.get("check")))
 
 
 def _condition_state(raw: Mapping[str, Any]) -> ConditionState:
@@ -209,6 +212,8 @@ def format_state(state: RuleState) -> str:
     data: dict[str, Any] = {"v": STATE_VERSION}
     if conditions:
         data["c"] = conditions
+    if state.next_check is not None and math.isfinite(state.next_check):
+        data["check"] = state.next_check
     if state.fires:
         data["fires"] = state.fires
     if state.seen is not None and math.isfinite(state.seen):

@@ -315,6 +315,7 @@ class RuleEngine:
                 "live": running, "armed": not disarmed,
                 "next_allowed": cs.next_allowed if cs.next_allowed is not None else -INF,
                 "resume": state.seen if state.seen is not None else -INF,
+                "next_check": state.next_check if state.next_check is not None else -INF,
             }
             if disarmed and mode is TriggerMode.REARM and cs.rearm is not None:
                 row.update(waiting=True, rearm_lo=cs.rearm[0], rearm_hi=cs.rearm[1])
@@ -381,7 +382,10 @@ class RuleEngine:
         return self.evaluate(PriceBatch.from_ticks(usable), source)
 
     def on_bars(self, bars: Sequence[Bar], source: AlertSource = AlertSource.REPLAY) -> Evaluation:
-        return self.evaluate(PriceBatch.from_bars(list(bars)), source)
+        """Bars with a price that is not a finite number above 0 (or high below low) are
+        invisible: a bad print must never fire a stop."""
+        usable = [b for b in bars if _usable_bar(b)]
+        return self.evaluate(PriceBatch.from_bars(usable), source)
 
     def evaluate(self, batch: PriceBatch, source: AlertSource = AlertSource.LIVE) -> Evaluation:
         """Evaluate a batch; each symbol's prices in order."""
@@ -479,6 +483,7 @@ class RuleEngine:
             if timed.any():
                 next_check = cols["next_check"][rows]
                 next_check[timed] = (p.t + cols["interval"][rows])[timed]
+                self._touched.append(_absolute(rows, timed))
         if not ev.any():
             return
         lo, hi = cols["lo"][rows], cols["hi"][rows]
@@ -680,6 +685,7 @@ class RuleEngine:
             cols["next_allowed"][idx].tolist(), cols["waiting"][idx].tolist(),
             cols["rearm_lo"][idx].tolist(), cols["rearm_hi"][idx].tolist(), strict=True,
         )
+        checks = dict(zip(cols["rule"][idx].tolist(), cols["next_check"][idx].tolist(), strict=True))
         entries: dict[int, list[str]] = {}
         for seq, kind, crossing, sd, active, ext, nxt, waiting, r_lo, r_hi in columns:
             items = []
@@ -701,6 +707,8 @@ class RuleEngine:
             parts = []
             if texts:
                 parts.append(f'"c":{{{",".join(sorted(texts))}}}')
+            if math.isfinite(checks[seq]):
+                parts.append(f'"check":{checks[seq]!r}')
             if armed.fires:
                 parts.append(f'"fires":[{",".join(repr(f) for f in armed.fires)}]')
             seen = float(self._sym_t[armed.slot])
@@ -791,6 +799,11 @@ def _rounds(slots: np.ndarray) -> Iterable[np.ndarray]:
 
 def _absolute(rows: slice, mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask) + (rows.start or 0)
+
+
+def _usable_bar(bar: Bar) -> bool:
+    prices = (bar.open, bar.high, bar.low, bar.close)
+    return all(math.isfinite(p) and p > 0 for p in prices) and bar.low <= bar.high
 
 
 def _json_bound(value: float) -> str:
