@@ -9,9 +9,10 @@ Conventions taken where the contract leaves a choice (each is one named constant
 short function, so it is easy to see and to change):
 
 * A tick is a bar with open = high = low = close = price; one code path serves both.
-* "HIT" is the contract's defined term: a bar hits a condition when [low, high] meets the
-  condition's range. "If stop_loss and take_profit both hit on one bar, take_profit is
-  dropped" is applied to the range test (whether or not the stop-loss may fire just then).
+* "If stop_loss and take_profit both hit on one bar, take_profit is dropped": the target is
+  dropped only when the stop-loss fires on that bar; a stop that cannot fire then (cooldown,
+  its bar, disarmed) does not hide the target (the reading docs/alerts.md settled on; see
+  ``STOP_RANGE_DROPS_TARGET`` for the literal range reading).
 * The runaway guard counts the rule's alerts whose time is less than ``RUNAWAY_WINDOW_S``
   seconds before the current price (``now - t < window``; an alert exactly 180 s earlier is
   no longer counted unless ``RUNAWAY_WINDOW_INCLUSIVE``), the current alert included. The

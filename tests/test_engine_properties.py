@@ -380,7 +380,7 @@ ANCHORS = {
     "sh_midnight": datetime(2025, 3, 5, 15, 0, tzinfo=UTC),
     "utc_midnight": datetime(2025, 3, 5, 22, 30, tzinfo=UTC),
 }
-SAME_DAY = ("open", "lunch")  # no midnight within 1 h + 40 * 400 s in either zone
+SAME_DAY = ("open", "lunch")  # no midnight within 1 h + 30 * 400 s in either zone
 
 LEVEL = st.integers(-12, 12).map(lambda k: 100 + k * 0.5)
 PCT = st.sampled_from([0.78125, 1.5625, 3.125, 6.25])
@@ -415,7 +415,7 @@ class Stream:
 @st.composite
 def streams(draw: Any, use_bars: bool, symbols: Sequence[str] = (CRYPTO,),
             anchors: Sequence[str] = tuple(ANCHORS), max_gap: int = 400,
-            min_size: int = 2, max_size: int = 40, previous_close: bool = False,
+            min_size: int = 2, max_size: int = 30, previous_close: bool = False,
             bad_prices: bool = False, long_gaps: bool = False) -> Stream:
     """A random walk on a 0.5 grid from 100 per symbol, interleaved, 1..max_gap s apart;
     as ticks, or as bars with consistent open/high/low/close. (One list of steps, so that
@@ -635,7 +635,7 @@ BOTH_FEEDS = pytest.mark.parametrize("use_bars", [False, True], ids=["ticks", "b
 
 
 @pytest.mark.parametrize(("family", "use_bars"), CONDITION_CASES)
-@examples(12)
+@examples(8)
 @given(data=st.data())
 def test_each_condition_kind_matches_reference(family: str, use_bars: bool, data: st.DataObject) -> None:
     """One rule built around one condition kind (plus up to one other), in any trigger mode
@@ -656,7 +656,7 @@ def test_each_condition_kind_matches_reference(family: str, use_bars: bool, data
 
 @pytest.mark.parametrize("mode", list(TriggerMode), ids=lambda m: m.value)
 @BOTH_FEEDS
-@examples(6)
+@examples(4)
 @given(data=st.data())
 def test_each_trigger_mode_matches_reference(mode: TriggerMode, use_bars: bool,
                                              data: st.DataObject) -> None:
@@ -667,7 +667,7 @@ def test_each_trigger_mode_matches_reference(mode: TriggerMode, use_bars: bool,
 
 
 @BOTH_FEEDS
-@examples(10)
+@examples(8)
 @given(data=st.data())
 def test_runaway_guard_matches_reference(use_bars: bool, data: st.DataObject) -> None:
     """Dense prices and repeating rules: more than 15 alerts within 180 s pause the rule."""
@@ -688,7 +688,7 @@ def test_runaway_guard_always_busy_rule(data: st.DataObject) -> None:
     check_against_reference([rule], stream)
 
 
-@examples(15)
+@examples(10)
 @given(data=st.data())
 def test_check_interval_on_ticks_matches_reference(data: st.DataObject) -> None:
     stream = data.draw(streams(False, max_gap=200, anchors=SAME_DAY, previous_close=True))
@@ -697,7 +697,7 @@ def test_check_interval_on_ticks_matches_reference(data: st.DataObject) -> None:
 
 
 @BOTH_FEEDS
-@examples(10)
+@examples(8)
 @given(data=st.data())
 def test_valid_until_matches_reference(use_bars: bool, data: st.DataObject) -> None:
     stream = data.draw(streams(use_bars, anchors=SAME_DAY, previous_close=True))
@@ -716,7 +716,7 @@ def test_trading_hours_only_a_share_matches_reference(use_bars: bool, data: st.D
 
 
 @BOTH_FEEDS
-@examples(10)
+@examples(8)
 @given(data=st.data())
 def test_bad_prices_are_invisible(use_bars: bool, data: st.DataObject) -> None:
     """Some prices are 0, negative or NaN (a bar: its low, open or high): they fire
@@ -729,7 +729,7 @@ def test_bad_prices_are_invisible(use_bars: bool, data: st.DataObject) -> None:
 
 
 @BOTH_FEEDS
-@examples(10)
+@examples(8)
 @given(data=st.data())
 def test_long_gaps_days_and_weekends_match_reference(use_bars: bool, data: st.DataObject) -> None:
     """Gaps of a day or a long weekend: the previous close is the last price of the last
@@ -740,7 +740,7 @@ def test_long_gaps_days_and_weekends_match_reference(use_bars: bool, data: st.Da
 
 
 @BOTH_FEEDS
-@examples(12)
+@examples(8)
 @given(data=st.data())
 def test_several_rules_on_two_interleaved_symbols_match_reference(use_bars: bool,
                                                                   data: st.DataObject) -> None:
@@ -768,7 +768,7 @@ def batches(items: Sequence[Any], points: Sequence[int]) -> list[list[Any]]:
 
 
 @BOTH_FEEDS
-@examples(12)
+@examples(8)
 @given(data=st.data())
 def test_batches_do_not_change_the_alerts(use_bars: bool, data: st.DataObject) -> None:
     """However a stream is cut into batches, each rule reports the same alerts."""
@@ -800,7 +800,7 @@ def restarted(rule_list: Sequence[Rule], stream: Stream, cut: int) -> list[Alert
 
 
 @BOTH_FEEDS
-@examples(12)
+@examples(8)
 @given(data=st.data())
 def test_restart_from_persisted_rules_continues_exactly(use_bars: bool, data: st.DataObject) -> None:
     """Crash safety: a new engine built from ``engine.rules()`` half-way through (fired,
@@ -818,7 +818,7 @@ def test_restart_from_persisted_rules_continues_exactly(use_bars: bool, data: st
     assert_same_alerts(restarted(rule_list, stream, cut), expected, "restarted", "straight")
 
 
-@examples(12)
+@examples(8)
 @given(data=st.data())
 def test_restart_keeps_the_check_interval_rhythm(data: st.DataObject) -> None:
     """The same with check_interval on ticks: "the last price it evaluated" is state needed
@@ -835,7 +835,7 @@ def test_restart_keeps_the_check_interval_rhythm(data: st.DataObject) -> None:
 
 
 @BOTH_FEEDS
-@examples(10)
+@examples(8)
 @given(data=st.data())
 def test_restart_from_the_saved_changes_only_continues_exactly(use_bars: bool,
                                                                data: st.DataObject) -> None:
