@@ -467,7 +467,7 @@ class RuleEngine:
             return
         expired = live & (p.t > cols["valid_until"][rows])
         if expired.any():
-            self._expire(_absolute(rows, expired), p)
+            self._expire(_absolute(rows, expired))
             live = live & ~expired
         if self._has_resume:
             live = live & (p.t > cols["resume"][rows])
@@ -656,7 +656,7 @@ class RuleEngine:
             self._changed.add(key)
             self._touched.append(group)
 
-    def _expire(self, rows: np.ndarray, p: _Round) -> None:
+    def _expire(self, rows: np.ndarray) -> None:
         cols = self._cols
         for key in dict.fromkeys(self._keys(rows)):
             armed = self._rules[key]

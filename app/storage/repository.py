@@ -285,80 +285,22 @@ def _parse_fired(text: str) -> frozenset[AlertKind]:
     return frozenset(AlertKind(value) for value in text.split(",") if value)
 
 
+#: Rule fields stored in a column of the same name (the rest: id, timestamps, fired, state).
+_RULE_COLUMNS = tuple(
+    name for name in Rule.__dataclass_fields__
+    if name not in {"id", "created_at", "updated_at", "fired", "state"}
+)
+
+
 def _copy_rule_fields(rule: Rule, row: MonitorTaskRow) -> None:
-    row.task_name = rule.task_name
-    row.stock_code = rule.stock_code
-    row.stock_name = rule.stock_name
-    row.status = rule.status
-    row.check_interval = rule.check_interval
-    row.auto_trade = rule.auto_trade
-    row.trading_hours_only = rule.trading_hours_only
-    row.entry_min = rule.entry_min
-    row.entry_max = rule.entry_max
-    row.take_profit = rule.take_profit
-    row.stop_loss = rule.stop_loss
-    row.notification_enabled = rule.notification_enabled
-    row.quant_config = rule.quant_config
-    row.validity = rule.validity
-    row.valid_until = rule.valid_until
-    row.direction = rule.direction
-    row.cross_level = rule.cross_level
-    row.cross_direction = rule.cross_direction
-    row.cost_price = rule.cost_price
-    row.take_profit_pct = rule.take_profit_pct
-    row.stop_loss_pct = rule.stop_loss_pct
-    row.change_up_pct = rule.change_up_pct
-    row.change_down_pct = rule.change_down_pct
-    row.trailing_activation = rule.trailing_activation
-    row.trailing_pct = rule.trailing_pct
-    row.trailing_amount = rule.trailing_amount
-    row.rebound_activation = rule.rebound_activation
-    row.rebound_pct = rule.rebound_pct
-    row.rebound_amount = rule.rebound_amount
-    row.trigger_mode = rule.trigger_mode
-    row.bar_timeframe = rule.bar_timeframe
-    row.cooldown_s = rule.cooldown_s
-    row.rearm_band = rule.rearm_band
-    row.rearm_band_pct = rule.rearm_band_pct
+    for name in _RULE_COLUMNS:
+        setattr(row, name, getattr(rule, name))
 
 
 def _rule_from_row(row: MonitorTaskRow) -> Rule:
     return Rule(
+        **{name: getattr(row, name) for name in _RULE_COLUMNS},
         id=row.id,
-        task_name=row.task_name,
-        stock_code=row.stock_code,
-        stock_name=row.stock_name,
-        status=row.status,
-        check_interval=row.check_interval,
-        auto_trade=row.auto_trade,
-        trading_hours_only=row.trading_hours_only,
-        entry_min=row.entry_min,
-        entry_max=row.entry_max,
-        take_profit=row.take_profit,
-        stop_loss=row.stop_loss,
-        notification_enabled=row.notification_enabled,
-        quant_config=row.quant_config,
-        validity=row.validity,
-        valid_until=row.valid_until,
-        direction=row.direction,
-        cross_level=row.cross_level,
-        cross_direction=row.cross_direction,
-        cost_price=row.cost_price,
-        take_profit_pct=row.take_profit_pct,
-        stop_loss_pct=row.stop_loss_pct,
-        change_up_pct=row.change_up_pct,
-        change_down_pct=row.change_down_pct,
-        trailing_activation=row.trailing_activation,
-        trailing_pct=row.trailing_pct,
-        trailing_amount=row.trailing_amount,
-        rebound_activation=row.rebound_activation,
-        rebound_pct=row.rebound_pct,
-        rebound_amount=row.rebound_amount,
-        trigger_mode=row.trigger_mode,
-        bar_timeframe=row.bar_timeframe,
-        cooldown_s=row.cooldown_s,
-        rearm_band=row.rearm_band,
-        rearm_band_pct=row.rearm_band_pct,
         created_at=row.created_at,
         updated_at=row.updated_at,
         fired=_parse_fired(row.fired_kinds),

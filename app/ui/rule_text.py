@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.core.models import AlertKind, CrossDirection, Direction, TaskStatus, TriggerMode, Validity
+from app.monitors.conditions import KIND_ORDER
 from app.monitors.rules import Rule, RuleValidationError
 from app.ui.formatting import format_price
 
@@ -128,20 +129,6 @@ def kind_short_label(kind: AlertKind) -> str:
         AlertKind.TRAILING_STOP: translate("RuleText", "Trail"),
         AlertKind.TRAILING_ENTRY: translate("RuleText", "Rebound"),
     }[AlertKind(kind)]
-
-
-# The order in which fired kinds and conditions are listed (the engine's order).
-KIND_ORDER = (
-    AlertKind.ENTRY,
-    AlertKind.TRAILING_ENTRY,
-    AlertKind.CROSS_UP,
-    AlertKind.CROSS_DOWN,
-    AlertKind.CHANGE_UP,
-    AlertKind.CHANGE_DOWN,
-    AlertKind.STOP_LOSS,
-    AlertKind.TRAILING_STOP,
-    AlertKind.TAKE_PROFIT,
-)
 
 
 def fired_text(rule: Rule) -> str:
