@@ -127,6 +127,18 @@ class AshareCalendar:
         )
 
     # ----- queries --------------------------------------------------------
+    def is_loaded(self) -> bool:
+        """Has the calendar been loaded (so queries never wait for the import)?"""
+        return self._days is not None
+
+    def warm_up_in_background(self) -> None:
+        """Start loading on a daemon thread (once) and return at once."""
+        with self._lock:
+            if self._days is not None or getattr(self, "_loading", False):
+                return
+            self._loading = True
+        threading.Thread(target=self.warm_up, name="calendar-loader", daemon=True).start()
+
     def is_trading_day(self, day: date) -> bool:
         """Is the exchange open on this Shanghai calendar date?"""
         dates, first, last = self._trading_days()
