@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.models import Bar, Tick
+from app.market.timeframes import TIMEFRAMES, bar_window
+from app.monitors.sessions import is_ashare
 
 TickResult = Literal["updated", "new", "late", "dropped"]
 
@@ -67,6 +69,12 @@ class BarSeries:
         self.symbol = symbol
         self.tz = tz
         self.timeframe_s = int(timeframe_s)
+        # A-share minute bars follow trading time (the 09:25 auction print is in the 09:30
+        # bar, lunch-break prints in the 11:29 bar), exactly as the bar builder makes them.
+        names = {seconds: name for name, seconds in TIMEFRAMES.items()}
+        self._session_timeframe = (
+            names.get(self.timeframe_s) if is_ashare(symbol) and self.timeframe_s < 86400 else None
+        )
         self._n = 0
         self._alloc(_INITIAL_CAPACITY)
         self.version = 0
@@ -153,6 +161,8 @@ class BarSeries:
 
     def bucket(self, epoch: float) -> float:
         """Start (epoch seconds) of the bar a timestamp belongs to."""
+        if self._session_timeframe is not None:
+            return bar_window(self.symbol, self._session_timeframe, epoch)[0]
         tf = self.timeframe_s
         return float(math.floor(epoch / tf) * tf)
 
@@ -223,6 +233,33 @@ class BarSeries:
             self._volume[i] = b.volume
         self._n = n
         self._bump(history=True)
+
+    def merge(self, bars: Sequence[Bar]) -> int:
+        """Insert backfilled bars (bar start times) where the series has none; returns how
+        many were added. Bars it already has are kept: live bars are what the alerts saw.
+
+        Inserting shifts later indices, so this counts as a history change for the chart.
+        """
+        have = set(self._times[: self._n].tolist())
+        new = {}
+        for b in bars:
+            t = self.bucket(_epoch(b.time))
+            if t not in have and all(math.isfinite(x) for x in (b.open, b.high, b.low, b.close)):
+                new[t] = b
+        if not new:
+            return 0
+        n, k = self._n, len(new)
+        keys = np.array(sorted(new), dtype=np.float64)
+        columns = [getattr(self, "_" + f)[:n].copy() for f in self._FIELDS]
+        added = [keys] + [np.array([getattr(new[t], f) for t in keys.tolist()], np.float64)
+                          for f in self._FIELDS[1:]]
+        order = np.argsort(np.concatenate([columns[0], keys]), kind="stable")
+        self._grow_to(n + k)
+        for f, old, extra in zip(self._FIELDS, columns, added):
+            getattr(self, "_" + f)[: n + k] = np.concatenate([old, extra])[order]
+        self._n = n + k
+        self._bump(history=True)
+        return k
 
     def add_tick(self, tick: Tick) -> TickResult:
         """Fold one tick into the bars.
