@@ -296,6 +296,277 @@
     </message>
 </context>
 <context>
+    <name>FeedHealth</name>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="66"/>
+        <source>Feed health</source>
+        <translation>行情源健康</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="72"/>
+        <source>Connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="73"/>
+        <source>Backfilling</source>
+        <translation>补数据中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="74"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="75"/>
+        <source>STALE (no data)</source>
+        <translation>停滞（无数据）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="76"/>
+        <source>Reconnecting</source>
+        <translation>重连中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="77"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="78"/>
+        <source>Market closed</source>
+        <translation>休市</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="86"/>
+        <source>Invalid time</source>
+        <translation>时间无效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="87"/>
+        <source>Invalid price</source>
+        <translation>价格无效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="88"/>
+        <source>Time ahead of clock</source>
+        <translation>时间超前</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="89"/>
+        <source>Out of order</source>
+        <translation>时间乱序</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="90"/>
+        <source>Duplicate</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="91"/>
+        <source>Outside trading hours</source>
+        <translation>非交易时段</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="92"/>
+        <source>Crossed book (bid above ask)</source>
+        <translation>盘口交叉（买价高于卖价）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="93"/>
+        <source>Day high below low</source>
+        <translation>最高价低于最低价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="94"/>
+        <source>Outside the day&apos;s high–low</source>
+        <translation>超出当日高低</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="95"/>
+        <source>Unconfirmed jump</source>
+        <translation>跳价未确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="103"/>
+        <source>Held for confirmation</source>
+        <translation>暂扣待确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="104"/>
+        <source>Jump confirmed</source>
+        <translation>跳价已确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="105"/>
+        <source>Volume counter reset</source>
+        <translation>成交量计数重置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="129"/>
+        <source>Feed %1 silent for %2 s during trading hours — alerts are blind until it recovers</source>
+        <translation>行情源 %1 在交易时段内已 %2 秒无数据——恢复前预警无法触发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="142"/>
+        <source>%1: STALE — no data for %2 s during trading hours, alerts are blind</source>
+        <translation>%1：停滞——交易时段内已 %2 秒无数据，预警无法触发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="150"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="152"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="153"/>
+        <source>%1 ticks/s</source>
+        <translation>%1 笔/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="154"/>
+        <source>dropped %1</source>
+        <translation>已丢弃 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="157"/>
+        <source>p99 %1 ms</source>
+        <translation>p99 延迟 %1 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>FeedHealthPanel</name>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <source>Feed</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <source>Ticks/s</source>
+        <translation>笔/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <source>Dropped</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <source>Latency p50 (ms)</source>
+        <translation>延迟 p50（毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <source>Latency p99 (ms)</source>
+        <translation>延迟 p99（毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <source>Gaps open</source>
+        <translation>未补缺口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <source>Gaps filled</source>
+        <translation>已补缺口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <source>Gaps missing</source>
+        <translation>无法补齐的缺口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="275"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="275"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="278"/>
+        <source>Counted only; these ticks were not dropped</source>
+        <translation>仅计数，这些行情未被丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="286"/>
+        <source>Symbol</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="286"/>
+        <source>Last tick time</source>
+        <translation>最新行情时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="286"/>
+        <source>Age (s)</source>
+        <translation>距今（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <source>In session</source>
+        <translation>交易时段内</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <source>Stale</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="295"/>
+        <source>Drop reasons</source>
+        <translation>丢弃原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="300"/>
+        <source>Symbols</source>
+        <translation>品种</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="309"/>
+        <source>Feeds</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="354"/>
+        <source>Details of %1</source>
+        <translation>%1 的明细</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="366"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="366"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="366"/>
+        <source>STALE</source>
+        <translation>停滞</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/ui/main_window.py" line="76"/>
@@ -854,619 +1125,619 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleText</name>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="25"/>
+        <location filename="../../app/ui/rule_text.py" line="26"/>
         <source>Task name</source>
         <translation>任务名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="26"/>
+        <location filename="../../app/ui/rule_text.py" line="27"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="27"/>
+        <location filename="../../app/ui/rule_text.py" line="28"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="28"/>
+        <location filename="../../app/ui/rule_text.py" line="29"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="29"/>
+        <location filename="../../app/ui/rule_text.py" line="30"/>
         <source>Check interval</source>
         <translation>检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="30"/>
+        <location filename="../../app/ui/rule_text.py" line="31"/>
         <source>Auto trade</source>
         <translation>自动交易</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="31"/>
+        <location filename="../../app/ui/rule_text.py" line="32"/>
         <source>Trading hours only</source>
         <translation>仅交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="32"/>
+        <location filename="../../app/ui/rule_text.py" line="33"/>
         <source>Entry zone low</source>
         <translation>进场区间下限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="33"/>
+        <location filename="../../app/ui/rule_text.py" line="34"/>
         <source>Entry zone high</source>
         <translation>进场区间上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="34"/>
+        <location filename="../../app/ui/rule_text.py" line="35"/>
         <source>Take profit</source>
         <translation>止盈价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="35"/>
+        <location filename="../../app/ui/rule_text.py" line="36"/>
         <source>Stop loss</source>
         <translation>止损价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="36"/>
+        <location filename="../../app/ui/rule_text.py" line="37"/>
         <source>Notifications</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="37"/>
+        <location filename="../../app/ui/rule_text.py" line="38"/>
         <source>Quant config</source>
         <translation>量化配置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="38"/>
+        <location filename="../../app/ui/rule_text.py" line="39"/>
         <source>Validity</source>
         <translation>有效期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="39"/>
+        <location filename="../../app/ui/rule_text.py" line="40"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="40"/>
+        <location filename="../../app/ui/rule_text.py" line="41"/>
         <source>Conditions</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="41"/>
+        <location filename="../../app/ui/rule_text.py" line="42"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="42"/>
+        <location filename="../../app/ui/rule_text.py" line="43"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="43"/>
+        <location filename="../../app/ui/rule_text.py" line="44"/>
         <source>Crossing level</source>
         <translation>穿越价位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="44"/>
+        <location filename="../../app/ui/rule_text.py" line="45"/>
         <source>Crossing direction</source>
         <translation>穿越方向</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="45"/>
+        <location filename="../../app/ui/rule_text.py" line="46"/>
         <source>Cost price</source>
         <translation>成本价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="46"/>
+        <location filename="../../app/ui/rule_text.py" line="47"/>
         <source>Take profit %</source>
         <translation>止盈幅度（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="47"/>
+        <location filename="../../app/ui/rule_text.py" line="48"/>
         <source>Stop loss %</source>
         <translation>止损幅度（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="48"/>
+        <location filename="../../app/ui/rule_text.py" line="49"/>
         <source>Rise vs previous close %</source>
         <translation>涨幅（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="49"/>
+        <location filename="../../app/ui/rule_text.py" line="50"/>
         <source>Fall vs previous close %</source>
         <translation>跌幅（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="50"/>
+        <location filename="../../app/ui/rule_text.py" line="51"/>
         <source>Trailing stop activation price</source>
         <translation>回落卖出启动价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="51"/>
+        <location filename="../../app/ui/rule_text.py" line="52"/>
         <source>Trailing stop pull-back %</source>
         <translation>回落幅度（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="52"/>
+        <location filename="../../app/ui/rule_text.py" line="53"/>
         <source>Trailing stop pull-back amount</source>
         <translation>回落金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="53"/>
+        <location filename="../../app/ui/rule_text.py" line="54"/>
         <source>Trailing entry activation price</source>
         <translation>反弹买入启动价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="54"/>
+        <location filename="../../app/ui/rule_text.py" line="55"/>
         <source>Trailing entry rebound %</source>
         <translation>反弹幅度（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="55"/>
+        <location filename="../../app/ui/rule_text.py" line="56"/>
         <source>Trailing entry rebound amount</source>
         <translation>反弹金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="56"/>
+        <location filename="../../app/ui/rule_text.py" line="57"/>
         <source>Trigger mode</source>
         <translation>触发方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="57"/>
+        <location filename="../../app/ui/rule_text.py" line="58"/>
         <source>Bar timeframe</source>
         <translation>K线周期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="58"/>
+        <location filename="../../app/ui/rule_text.py" line="59"/>
         <source>Cooldown</source>
         <translation>冷却时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="59"/>
+        <location filename="../../app/ui/rule_text.py" line="60"/>
         <source>Re-arm distance</source>
         <translation>重新触发距离</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="60"/>
+        <location filename="../../app/ui/rule_text.py" line="61"/>
         <source>Re-arm distance %</source>
         <translation>重新触发距离（%）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="67"/>
+        <location filename="../../app/ui/rule_text.py" line="68"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="68"/>
+        <location filename="../../app/ui/rule_text.py" line="69"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="69"/>
+        <location filename="../../app/ui/rule_text.py" line="70"/>
         <source>Triggered</source>
         <translation>已触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="70"/>
+        <location filename="../../app/ui/rule_text.py" line="71"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="71"/>
+        <location filename="../../app/ui/rule_text.py" line="72"/>
         <source>Paused (fired too often)</source>
         <translation>已暂停·触发过频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="77"/>
+        <location filename="../../app/ui/rule_text.py" line="78"/>
         <source>Until cancelled</source>
         <translation>长期有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="78"/>
+        <location filename="../../app/ui/rule_text.py" line="79"/>
         <source>Today only</source>
         <translation>当日有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="79"/>
+        <location filename="../../app/ui/rule_text.py" line="80"/>
         <source>Until a date and time</source>
         <translation>指定时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="85"/>
+        <location filename="../../app/ui/rule_text.py" line="86"/>
         <source>Long</source>
         <translation>做多</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="86"/>
+        <location filename="../../app/ui/rule_text.py" line="87"/>
         <source>Short</source>
         <translation>做空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="92"/>
+        <location filename="../../app/ui/rule_text.py" line="93"/>
         <source>Crosses up</source>
         <translation>上穿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="93"/>
+        <location filename="../../app/ui/rule_text.py" line="94"/>
         <source>Crosses down</source>
         <translation>下穿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="94"/>
+        <location filename="../../app/ui/rule_text.py" line="95"/>
         <source>Either way</source>
         <translation>任意方向</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="100"/>
+        <location filename="../../app/ui/rule_text.py" line="101"/>
         <source>Only once</source>
         <translation>仅一次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="101"/>
+        <location filename="../../app/ui/rule_text.py" line="102"/>
         <source>Once per bar</source>
         <translation>每根K线一次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="102"/>
+        <location filename="../../app/ui/rule_text.py" line="103"/>
         <source>Every time (with cooldown)</source>
         <translation>每次（冷却）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="103"/>
+        <location filename="../../app/ui/rule_text.py" line="104"/>
         <source>Again after moving back out</source>
         <translation>回到区间后重新触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="109"/>
+        <location filename="../../app/ui/rule_text.py" line="110"/>
         <source>1 minute</source>
         <translation>1分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="110"/>
+        <location filename="../../app/ui/rule_text.py" line="111"/>
         <source>5 minutes</source>
         <translation>5分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="111"/>
+        <location filename="../../app/ui/rule_text.py" line="112"/>
         <source>15 minutes</source>
         <translation>15分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="112"/>
+        <location filename="../../app/ui/rule_text.py" line="113"/>
         <source>30 minutes</source>
         <translation>30分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="113"/>
+        <location filename="../../app/ui/rule_text.py" line="114"/>
         <source>1 hour</source>
         <translation>1小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="114"/>
+        <location filename="../../app/ui/rule_text.py" line="115"/>
         <source>4 hours</source>
         <translation>4小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="115"/>
+        <location filename="../../app/ui/rule_text.py" line="116"/>
         <source>1 day</source>
         <translation>日线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="121"/>
+        <location filename="../../app/ui/rule_text.py" line="122"/>
         <source>Entry</source>
         <translation>进场</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="122"/>
+        <location filename="../../app/ui/rule_text.py" line="123"/>
         <source>TP</source>
         <translation>止盈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="123"/>
+        <location filename="../../app/ui/rule_text.py" line="124"/>
         <source>SL</source>
         <translation>止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="124"/>
+        <location filename="../../app/ui/rule_text.py" line="125"/>
         <source>Cross↑</source>
         <translation>上穿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="125"/>
+        <location filename="../../app/ui/rule_text.py" line="126"/>
         <source>Cross↓</source>
         <translation>下穿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="126"/>
+        <location filename="../../app/ui/rule_text.py" line="127"/>
         <source>Rise</source>
         <translation>涨幅</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="127"/>
+        <location filename="../../app/ui/rule_text.py" line="128"/>
         <source>Fall</source>
         <translation>跌幅</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="128"/>
+        <location filename="../../app/ui/rule_text.py" line="129"/>
         <source>Trail</source>
         <translation>回落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="129"/>
+        <location filename="../../app/ui/rule_text.py" line="130"/>
         <source>Rebound</source>
         <translation>反弹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="168"/>
+        <location filename="../../app/ui/rule_text.py" line="155"/>
         <source>Entry %1–%2</source>
         <translation>进场 %1–%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="170"/>
+        <location filename="../../app/ui/rule_text.py" line="157"/>
         <source>Entry ≥ %1</source>
         <translation>进场 ≥ %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="172"/>
+        <location filename="../../app/ui/rule_text.py" line="159"/>
         <source>Entry ≤ %1</source>
         <translation>进场 ≤ %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="174"/>
+        <location filename="../../app/ui/rule_text.py" line="161"/>
         <source>TP %1</source>
         <translation>止盈 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="177"/>
+        <location filename="../../app/ui/rule_text.py" line="164"/>
         <source>TP %1% (≈ %2)</source>
         <translation>止盈 %1%（≈%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="181"/>
+        <location filename="../../app/ui/rule_text.py" line="168"/>
         <source>SL %1</source>
         <translation>止损 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="184"/>
+        <location filename="../../app/ui/rule_text.py" line="171"/>
         <source>SL %1% (≈ %2)</source>
         <translation>止损 %1%（≈%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="189"/>
+        <location filename="../../app/ui/rule_text.py" line="176"/>
         <source>Cross ↑ %1</source>
         <translation>上穿 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="190"/>
+        <location filename="../../app/ui/rule_text.py" line="177"/>
         <source>Cross ↓ %1</source>
         <translation>下穿 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="191"/>
+        <location filename="../../app/ui/rule_text.py" line="178"/>
         <source>Cross %1</source>
         <translation>穿越 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="195"/>
+        <location filename="../../app/ui/rule_text.py" line="182"/>
         <source>Rise ≥ %1%</source>
         <translation>涨幅 ≥ %1%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="197"/>
+        <location filename="../../app/ui/rule_text.py" line="184"/>
         <source>Fall ≥ %1%</source>
         <translation>跌幅 ≥ %1%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="200"/>
+        <location filename="../../app/ui/rule_text.py" line="187"/>
         <source>Trailing stop (short) %1</source>
         <translation>反弹平空 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="201"/>
+        <location filename="../../app/ui/rule_text.py" line="188"/>
         <source>Trailing stop %1</source>
         <translation>回落卖出 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="204"/>
-        <location filename="../../app/ui/rule_text.py" line="212"/>
+        <location filename="../../app/ui/rule_text.py" line="191"/>
+        <location filename="../../app/ui/rule_text.py" line="199"/>
         <source> from %1</source>
         <translation>（%1 启动）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="208"/>
+        <location filename="../../app/ui/rule_text.py" line="195"/>
         <source>Trailing entry (short) %1</source>
         <translation>回落开空 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="209"/>
+        <location filename="../../app/ui/rule_text.py" line="196"/>
         <source>Trailing entry %1</source>
         <translation>反弹买入 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="221"/>
+        <location filename="../../app/ui/rule_text.py" line="208"/>
         <source>[Short] %1</source>
         <translation>[空] %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="230"/>
-        <location filename="../../app/ui/rule_text.py" line="242"/>
+        <location filename="../../app/ui/rule_text.py" line="217"/>
+        <location filename="../../app/ui/rule_text.py" line="229"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="233"/>
+        <location filename="../../app/ui/rule_text.py" line="220"/>
         <source>Every time, no cooldown</source>
         <translation>每次（无冷却）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="234"/>
+        <location filename="../../app/ui/rule_text.py" line="221"/>
         <source>Every time, cooldown %1 s</source>
         <translation>每次（冷却 %1 秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="242"/>
+        <location filename="../../app/ui/rule_text.py" line="229"/>
         <source>by %1</source>
         <translation>距离 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="248"/>
+        <location filename="../../app/ui/rule_text.py" line="235"/>
         <source>”, “</source>
         <translation>」、「</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="250"/>
+        <location filename="../../app/ui/rule_text.py" line="237"/>
         <source>Rule “%1” fired too often and was paused</source>
         <translation>规则「%1」触发过于频繁，已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="251"/>
+        <location filename="../../app/ui/rule_text.py" line="238"/>
         <source>Rules “%1” fired too often and were paused</source>
         <translation>规则「%1」触发过于频繁，已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="257"/>
+        <location filename="../../app/ui/rule_text.py" line="244"/>
         <source>Trailing stop pull-back (% or amount)</source>
         <translation>回落幅度或金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="259"/>
+        <location filename="../../app/ui/rule_text.py" line="246"/>
         <source>Trailing entry rebound (% or amount)</source>
         <translation>反弹幅度或金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="267"/>
+        <location filename="../../app/ui/rule_text.py" line="254"/>
         <source>is required</source>
         <translation>不能为空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="268"/>
+        <location filename="../../app/ui/rule_text.py" line="255"/>
         <source>must be text</source>
         <translation>必须是文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="269"/>
+        <location filename="../../app/ui/rule_text.py" line="256"/>
         <source>must be at most %1 characters</source>
         <translation>最多 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="270"/>
+        <location filename="../../app/ui/rule_text.py" line="257"/>
         <source>must not contain spaces</source>
         <translation>不能包含空格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="271"/>
+        <location filename="../../app/ui/rule_text.py" line="258"/>
         <source>must be a number</source>
         <translation>必须是数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="272"/>
+        <location filename="../../app/ui/rule_text.py" line="259"/>
         <source>must be a finite number</source>
         <translation>必须是有效数字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="273"/>
+        <location filename="../../app/ui/rule_text.py" line="260"/>
         <source>must be above 0</source>
         <translation>必须大于 0</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="274"/>
+        <location filename="../../app/ui/rule_text.py" line="261"/>
         <source>must be a whole number</source>
         <translation>必须是整数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="275"/>
+        <location filename="../../app/ui/rule_text.py" line="262"/>
         <source>must be at least %1</source>
         <translation>不能小于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="276"/>
+        <location filename="../../app/ui/rule_text.py" line="263"/>
         <source>must be true or false</source>
         <translation>必须是“是”或“否”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="277"/>
+        <location filename="../../app/ui/rule_text.py" line="264"/>
         <source>is not a known status</source>
         <translation>不是有效状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="278"/>
+        <location filename="../../app/ui/rule_text.py" line="265"/>
         <source>must not be above the entry zone high (%1 &gt; %2)</source>
         <translation>不能高于进场区间上限（%1 &gt; %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="279"/>
+        <location filename="../../app/ui/rule_text.py" line="266"/>
         <source>must be below the take profit (%1 ≥ %2)</source>
         <translation>必须低于止盈价（%1 ≥ %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="280"/>
+        <location filename="../../app/ui/rule_text.py" line="267"/>
         <source>must be above the take profit for a short (%1 ≤ %2)</source>
         <translation>做空时必须高于止盈价（%1 ≤ %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="283"/>
+        <location filename="../../app/ui/rule_text.py" line="270"/>
         <source>set at least one condition: take profit, stop loss, entry zone, crossing, rise/fall vs previous close, trailing stop or trailing entry</source>
         <translation>请至少设置一个条件：止盈、止损、进场区间、价格穿越、涨跌幅、回落卖出或反弹买入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="288"/>
+        <location filename="../../app/ui/rule_text.py" line="275"/>
         <source>is not valid JSON: %1</source>
         <translation>不是有效的 JSON：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="289"/>
+        <location filename="../../app/ui/rule_text.py" line="276"/>
         <source>must be a JSON object</source>
         <translation>必须是 JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="290"/>
+        <location filename="../../app/ui/rule_text.py" line="277"/>
         <source>is not a known field</source>
         <translation>不是已知字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="291"/>
+        <location filename="../../app/ui/rule_text.py" line="278"/>
         <source>is not a known validity</source>
         <translation>不是有效的有效期类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="292"/>
+        <location filename="../../app/ui/rule_text.py" line="279"/>
         <source>must be a date and time</source>
         <translation>必须是日期时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="293"/>
+        <location filename="../../app/ui/rule_text.py" line="280"/>
         <source>is already in the past</source>
         <translation>已经过去</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="294"/>
+        <location filename="../../app/ui/rule_text.py" line="281"/>
         <source>set either this or “%1”, not both</source>
         <translation>与“%1”只能设置其一</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="295"/>
+        <location filename="../../app/ui/rule_text.py" line="282"/>
         <source>is required when “%1” is set</source>
         <translation>设置了“%1”时必须填写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="296"/>
+        <location filename="../../app/ui/rule_text.py" line="283"/>
         <source>must be a percentage above 0 and below %1</source>
         <translation>必须是大于 0 且小于 %1 的百分比</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="297"/>
+        <location filename="../../app/ui/rule_text.py" line="284"/>
         <source>must be one of %1</source>
         <translation>必须是以下之一：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="298"/>
+        <location filename="../../app/ui/rule_text.py" line="285"/>
         <source>%1 bars do not exist for this market (A-shares: use 1h or 1d)</source>
         <translation>该市场没有 %1 K线（A股请用 1小时 或 日线）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rule_text.py" line="320"/>
+        <location filename="../../app/ui/rule_text.py" line="307"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
