@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Slot
 
@@ -19,15 +20,23 @@ from app.core.models import Bar, Tick
 from app.feeds.base import Feed, Instrument
 from app.feeds.bridge import FeedBridge
 from app.feeds.demo import (
+    BAR_WALL_SECONDS,
     DEFAULT_SERIES,
+    MAX_CATCHUP_SECONDS,
     RESOURCE_DIR,
+    WAKE_SECONDS,
     DemoFeed,
+    DemoGap,
     DemoSeries,
     bar_to_ticks,
     to_replay_bars,
 )
+from app.market.bars import BarSeries
 from app.market.csv_bars import load_bars
+from app.market.gaps import Gap, GapCount, GapTracker, find_gaps, merge_bars
+from app.market.quality_types import RawTick
 from app.market.rate import TickRateMeter
+from app.monitors.sessions import market_timezone
 
 UTC = ZoneInfo("UTC")
 SH = ZoneInfo("Asia/Shanghai")
@@ -40,12 +49,16 @@ class Collector:
     """Thread-safe sink that records every batch."""
 
     def __init__(self) -> None:
-        self.batches: list[list[Tick]] = []
+        self.batches: list[list[Tick]] = []  # converted back to ticks in the market's zone
+        self.raw: list[RawTick] = []
         self.lock = threading.Lock()
 
-    def __call__(self, batch: list[Tick]) -> None:
+    def __call__(self, batch: list[RawTick]) -> None:
+        ticks = [Tick(r.symbol, datetime.fromtimestamp(r.time, tz=market_timezone(r.symbol)),
+                      r.price, r.volume) for r in batch]
         with self.lock:
-            self.batches.append(batch)
+            self.raw.extend(batch)
+            self.batches.append(ticks)
 
     def ticks(self) -> list[Tick]:
         with self.lock:
@@ -519,3 +532,219 @@ def test_rate_meter_default_clock() -> None:
     meter = TickRateMeter(window_s=1.0)
     meter.add(100)
     assert meter.rate() == 100.0
+
+
+# --------------------------------------------------------------------------- gaps, backfill, clock
+
+
+def advance(feed: DemoFeed, bars: float) -> None:
+    """Drive the replay by ``bars`` bars without the worker thread (deterministic)."""
+    feed._step(bars * BAR_WALL_SECONDS / feed.speed)
+
+
+def rebuilt(ticks: list[Tick], series: DemoSeries, history: list[Bar] = ()) -> BarSeries:
+    bars = BarSeries(series.symbol, series.tz)
+    bars.load(history)
+    for tick in ticks:
+        if tick.symbol == series.symbol:
+            bars.add_tick(tick)
+    return bars
+
+
+def test_backfill_is_the_recorded_bars_of_any_lap(feeds) -> None:
+    feed = feeds(Collector(), speed=500)
+    for series in DEFAULT_SERIES:
+        hist = feed.history(series.symbol)
+        assert feed.backfill(series.symbol, hist[0].time, hist[-1].time + MINUTE) == hist
+    # The 600519 week spans under 7 days, so each lap is shifted by exactly one week.
+    raw, replay = moutai_replay()
+    assert replay[-1].bar.time + MINUTE - replay[0].bar.time < timedelta(weeks=1)
+    week = timedelta(weeks=1)
+    lap0 = feed.backfill("600519.SH", at(23, 0, 0), at(28, 0, 0))
+    assert len(lap0) == len(raw) - 5  # five 09:30 auction rows merged into their minute
+    assert [b.time for b in lap0] == sorted({rb.bar.time for rb in replay})
+    lap1 = feed.backfill("600519.SH", at(23, 0, 0) + week, at(28, 0, 0) + week)
+    assert lap1 == [dataclasses.replace(b, time=b.time + week) for b in lap0]
+    both = feed.backfill("600519.SH", at(27, 14, 58), at(23, 9, 31) + week)
+    assert [b.time for b in both] == [
+        at(27, 14, 58), at(27, 14, 59), at(23, 9, 30) + week
+    ]
+    assert feed.backfill("600519.SH", at(20, 0, 0), at(23, 9, 30)) == []
+    assert feed.backfill("600519.SH", at(24, 10, 0), at(24, 10, 0)) == []
+    with pytest.raises(KeyError, match=r"unknown demo symbol 'ETH/USDT' \(known: BTC/USDT"):
+        feed.backfill("ETH/USDT", at(23, 0, 0), at(24, 0, 0))
+    with pytest.raises(ValueError, match="tz-aware"):
+        feed.backfill("600519.SH", datetime(2026, 3, 23), at(24, 0, 0))
+
+
+def test_backfill_from_another_thread_while_the_worker_runs(feeds) -> None:
+    feed = feeds(Collector(), speed=1000)
+    start, end = at(23, 9, 0), at(25, 15, 0)
+    want = feed.backfill("600519.SH", start, end)
+    results: list[list[Bar]] = []
+
+    def call() -> None:
+        for _ in range(20):
+            results.append(feed.backfill("600519.SH", start, end))
+
+    feed.start()
+    workers = [threading.Thread(target=call) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    feed.stop()
+    assert len(results) == 40 and all(r == want for r in results)
+
+
+@pytest.mark.parametrize(
+    ("series", "history_bars"),
+    [(BTC_SERIES, 240), (MOUTAI_SERIES, 1100)],  # 600519: replays across a lap boundary
+    ids=["btc", "600519-lap"],
+)
+def test_bars_rebuilt_from_ticks_equal_backfill(series, history_bars, feeds) -> None:
+    sink = Collector()
+    feed = feeds(sink, speed=500, history_bars=history_bars, series=(series,))
+    for _ in range(100):
+        advance(feed, 4)
+    bars = rebuilt(sink.ticks(), series)
+    built = [bars.bar(i) for i in range(len(bars) - 1)]  # the last bar may still be forming
+    assert len(built) >= 300
+    assert built == feed.backfill(series.symbol, built[0].time, bars.bar(-1).time)
+    if series is MOUTAI_SERIES:
+        raw, _ = moutai_replay()
+        assert built[0].time < raw[-1].time < built[-1].time  # both laps were compared
+
+
+def test_clock_follows_the_replay_per_symbol(feeds) -> None:
+    sink = Collector()
+    feed = feeds(sink, speed=500)
+    btc_bars = load_bars(BTC_SERIES.file, "BTC/USDT", UTC)
+    _, moutai_replay_bars = moutai_replay()
+    first_btc = btc_bars[240].time.timestamp()
+    first_moutai = moutai_replay_bars[240].bar.time.timestamp()  # history_bars=240 rows
+    assert feed.clock("BTC/USDT") == first_btc
+    assert feed.clock("600519.SH") == first_moutai
+    with pytest.raises(KeyError, match="unknown demo symbol"):
+        feed.clock("ETH/USDT")
+    last = {s.symbol: feed.clock(s.symbol) for s in DEFAULT_SERIES}
+    longest_jump = 0.0
+    for step in range(1, 61):
+        seen = len(sink.batches)
+        advance(feed, 5)
+        per_symbol = by_symbol([t for batch in sink.batches[seen:] for t in batch])
+        for symbol, before in last.items():
+            now = feed.clock(symbol)
+            assert now >= before
+            assert max(t.time.timestamp() for t in per_symbol[symbol]) <= now + 1e-6
+            last[symbol] = now
+            if symbol == "600519.SH":
+                longest_jump = max(longest_jump, now - before)
+        assert feed.clock("BTC/USDT") == pytest.approx(first_btc + step * 5 * 60, abs=1e-3)
+    # after 300 bars each clock stands at the start of the 300th live bar
+    row = moutai_replay_bars[240 + 300].bar.time.timestamp()
+    assert feed.clock("600519.SH") == pytest.approx(row, abs=1e-3)
+    assert longest_jump > 12 * 3600  # from a day's close straight to the next day's session
+
+
+def test_demo_gap_drops_one_run_of_one_symbol_once(feeds) -> None:
+    for bad in ({"after_bars": -1, "bars": 1}, {"after_bars": 0, "bars": 0}):
+        with pytest.raises(ValueError, match="DemoGap"):
+            DemoGap("600519.SH", **bad)
+    with pytest.raises(ValueError, match="not a series"):
+        DemoFeed(Collector(), gap=DemoGap("ETH/USDT", 1, 1))
+    plain, gapped = Collector(), Collector()
+    gap = DemoGap("600519.SH", after_bars=30, bars=6)
+    feed_plain = feeds(plain, speed=500)
+    feed_gap = feeds(gapped, speed=500, gap=gap)
+    for _ in range(40):
+        advance(feed_plain, 3)
+        advance(feed_gap, 3)
+    assert feed_plain.skipped_ticks == 0
+    a, b = by_symbol(plain.ticks()), by_symbol(gapped.ticks())
+    assert a["BTC/USDT"] == b["BTC/USDT"]  # the other symbol is unaffected
+    _, replay = moutai_replay()
+    skipped_rows = replay[240 + gap.after_bars : 240 + gap.after_bars + gap.bars]
+    dropped = [t for rb in skipped_rows for t in ticks_of(rb)]
+    assert feed_gap.skipped_ticks == len(dropped) > 0
+    dropped_times = {when for when, _, _ in dropped}
+    assert b["600519.SH"] == [t for t in a["600519.SH"] if t.time not in dropped_times]
+    assert feed_gap.ticks_sent == feed_plain.ticks_sent - len(dropped)
+
+
+def find_start(replay: list, when: datetime) -> int:
+    """Index of the replay row whose (relabelled) start is ``when`` (the later of two)."""
+    return max(i for i, rb in enumerate(replay) if rb.bar.time == when)
+
+
+@pytest.mark.parametrize("symbol", ["BTC/USDT", "600519.SH"])
+def test_gap_is_detected_backfilled_and_merged_without_holes(symbol: str, feeds) -> None:
+    series = BTC_SERIES if symbol == "BTC/USDT" else MOUTAI_SERIES
+    replay = to_replay_bars(load_bars(series.file, symbol, series.tz), series)
+    if symbol == "BTC/USDT":
+        history_bars, gap = 240, DemoGap(symbol, after_bars=50, bars=7)
+    else:  # no history; drop the 11:27 .. 13:01 minutes of the first day: across lunch
+        history_bars = 0
+        gap = DemoGap(symbol, after_bars=find_start(replay, at(23, 11, 27)), bars=5)
+    sink = Collector()
+    feed = feeds(sink, speed=500, history_bars=history_bars, series=(series,), gap=gap)
+    history = feed.history(symbol)
+    tracker = GapTracker()
+    bars = rebuilt([], series, history)
+    closed = 0  # bars[:closed] were told to the tracker
+    reported: list[Gap] = []
+    fills: list[Bar] = []
+    delivered = 0
+    for _ in range(100):
+        advance(feed, 3)
+        ticks = sink.ticks()
+        for tick in ticks[delivered:]:
+            bars.add_tick(tick)
+        delivered = len(ticks)
+        now = feed.clock(symbol)
+        # the app closes a 1-minute bar on the clock, once its minute is over
+        while closed < len(bars) and bars.times[closed] + 60 <= now:
+            tracker.observe_bar(symbol, float(bars.times[closed]))
+            closed += 1
+        for found in tracker.check(symbol, now):
+            assert tracker.backfill_requested(found)
+            got = feed.backfill(
+                symbol,
+                datetime.fromtimestamp(found.start, series.tz),
+                datetime.fromtimestamp(found.end, series.tz),
+            )
+            tracker.backfilled(symbol, [b.time.timestamp() for b in got], gap=found)
+            reported.append(found)
+            fills.extend(got)
+
+    first = history_bars + gap.after_bars  # live bar r is replay row history_bars + r
+    dropped = replay[first : first + gap.bars]
+    dropped_minutes = {rb.bar.time for rb in dropped}
+    assert feed.skipped_ticks > 0 and reported
+    assert {b.time for b in fills} == dropped_minutes  # found exactly the dropped minutes
+    assert sum(g.missing for g in reported) == len(dropped_minutes)
+    assert tracker.filled.minutes == len(dropped_minutes)
+    assert tracker.open == GapCount(0, 0) and tracker.missing == GapCount(0, 0)
+    if symbol == "600519.SH":
+        assert min(dropped_minutes) < at(23, 11, 30) and max(dropped_minutes) >= at(23, 13, 0)
+
+    live = [bars.bar(i) for i in range(len(bars) - 1)]  # the last bar may still be forming
+    merged = merge_bars(live, fills)
+    assert merged.added == len(dropped_minutes) and merged.replaced == 0
+    whole = feed.backfill(symbol, live[0].time, bars.bar(-1).time)
+    assert merged.bars == whole  # no holes, no duplicates, the exchange's bars
+    starts = np.array([b.time.timestamp() for b in merged.bars])
+    assert find_gaps(symbol, starts, starts[0], starts[-1] + 60) == []
+
+
+def test_replayed_ticks_carry_the_wall_time_they_waited_as_latency(feeds) -> None:
+    """``received - time`` is how long a tick really waited in the replay: never negative,
+    never more than a few wake periods (the latency the health view shows)."""
+    sink = Collector()
+    feed = feeds(sink, speed=16)
+    wait_for(lambda: sink.count() >= 200)
+    feed.stop()
+    waits = np.array([r.received - r.time for r in sink.raw])
+    assert np.all(waits >= 0)
+    assert np.all(waits <= MAX_CATCHUP_SECONDS + 4 * WAKE_SECONDS)
+    assert waits.max() > 0  # ticks really are batched: some waited

@@ -11,10 +11,18 @@ advances a replay position by ``elapsed wall time x speed`` (speed 1.0 = one bar
 sink in ONE call. Tick times are the data's own times (tz-aware); when a series runs out
 it loops, shifted forward by whole weeks so time keeps increasing and A-share weekdays and
 sessions stay aligned. Pure Python: the Qt hop is ``app.feeds.bridge``.
+
+For gap handling the demo also plays what a real vendor offers: ``backfill`` returns the
+recorded bars of any time range (a REST history call), ``clock`` tells how far the replay
+has got (a real feed's ``time.time()``), and a ``DemoGap`` drops a run of bars from the
+live stream once, as if the connection had dropped, so the whole detect -> backfill ->
+merge path can be exercised without a network.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import logging
 import math
 import threading
@@ -30,6 +38,7 @@ from zoneinfo import ZoneInfo
 from app.core.models import Bar, Tick
 from app.feeds.base import ErrorHandler, Instrument, Market, TickSink
 from app.market.csv_bars import load_bars
+from app.market.quality_types import RawTick
 from app.resources import RESOURCES_DIR
 
 log = logging.getLogger(__name__)
@@ -42,6 +51,7 @@ __all__ = [
     "RESOURCE_DIR",
     "WAKE_SECONDS",
     "DemoFeed",
+    "DemoGap",
     "DemoSeries",
     "ReplayBar",
     "bar_to_ticks",
@@ -59,6 +69,9 @@ ASHARE_AUCTION_TIME = time(9, 30)  # Eastmoney's 09:30 row is the opening call-a
 _WEEK = timedelta(weeks=1)
 _ERROR_LOG_FIRST = 3  # full tracebacks for the first errors, then one per _ERROR_LOG_EVERY
 _ERROR_LOG_EVERY = 100
+# backfill() selects laps on epoch seconds but shifts like the ticks (wall-clock datetime
+# arithmetic); the margin covers a daylight-saving hour should a series' zone have one.
+_BACKFILL_MARGIN_S = 2 * 3600.0
 
 PriceTick = tuple[datetime, float, float]  # (time, price, volume)
 
@@ -119,6 +132,31 @@ DEFAULT_SERIES: tuple[DemoSeries, ...] = (
         price_decimals=2,
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DemoGap:
+    """Drop ``bars`` consecutive live bars of ``symbol`` after ``after_bars`` live bars.
+
+    Simulates a connection drop: those bars' ticks are never delivered (counted in
+    ``DemoFeed.skipped_ticks``). Bars are counted as the replay plays them (source rows:
+    an A-share 09:30 auction print is a row of its own). It happens once: live bars are
+    counted from the replay's start across laps, so later laps replay those rows normally.
+    ``backfill`` still has them, as a real exchange would.
+    """
+
+    symbol: str
+    after_bars: int
+    bars: int
+
+    def __post_init__(self) -> None:
+        for name, low in (("after_bars", 0), ("bars", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"DemoGap.{name} must be an int >= {low}, got {value!r}")
+
+    def skips(self, live_bar: int) -> bool:
+        return self.after_bars <= live_bar < self.after_bars + self.bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +242,28 @@ def bar_to_ticks(
     ]
 
 
+def _as_played(replay: ReplayBar) -> Bar:
+    """The bar the replayed ticks of ``replay`` make: a zero-duration row is one print at
+    its close (see ``bar_to_ticks``), so that is all it contributes to its minute."""
+    bar = replay.bar
+    if replay.duration > timedelta(0) or bar.open == bar.high == bar.low == bar.close:
+        return bar
+    c = bar.close
+    return Bar(bar.symbol, bar.time, c, c, c, c, bar.volume)
+
+
+def _as_raw(ticks: list[Tick], due: list[float], position: float, speed: float) -> list[RawTick]:
+    """The replay's ticks as a feed adapter would hand them over: exchange time = the
+    recorded time; ``received`` = that time plus how long the tick really waited in the
+    replay (wall seconds since it became due), so the health view's latency is measured."""
+    wall_per_bar = BAR_WALL_SECONDS / speed
+    return [
+        RawTick(t.symbol, t.time.timestamp(), t.price, volume=t.volume,
+                received=t.time.timestamp() + (position - at) * wall_per_bar)
+        for t, at in zip(ticks, due, strict=True)
+    ]
+
+
 def _merge_same_start(bars: list[Bar]) -> list[Bar]:
     """Fold consecutive bars sharing a start time into one (the 09:30 auction + 09:30 minute).
 
@@ -244,23 +304,79 @@ def _lap_shift(bars: list[ReplayBar], interval: timedelta) -> timedelta:
     return _WEEK * weeks
 
 
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """Every bar a series ever replays, as bars: lap 0 plus a whole-week shift per lap.
+
+    Immutable after construction, so ``DemoFeed.backfill`` reads it from any thread.
+    """
+
+    bars: tuple[Bar, ...]  # lap 0, merged like history(); strictly increasing times
+    starts: tuple[float, ...]  # epoch seconds of ``bars``
+    shift: timedelta
+
+    @classmethod
+    def build(cls, replay: list[ReplayBar], interval: timedelta) -> _Timeline:
+        bars = tuple(_merge_same_start([_as_played(rb) for rb in replay]))
+        shift = _lap_shift(replay, interval) if replay else _WEEK
+        return cls(bars, tuple(b.time.timestamp() for b in bars), shift)
+
+    def between(self, start: datetime, end: datetime) -> list[Bar]:
+        """Bars (any lap) whose start is in [start, end), oldest first."""
+        if not self.bars or end <= start:
+            return []
+        lo, hi = start.timestamp(), end.timestamp()
+        shift_s = self.shift.total_seconds()
+        first_lap = max(0, math.floor((lo - self.starts[-1]) / shift_s))
+        last_lap = math.floor((hi - self.starts[0] + _BACKFILL_MARGIN_S) / shift_s)
+        out: list[Bar] = []
+        for lap in range(first_lap, last_lap + 1):
+            offset = lap * shift_s
+            i0 = bisect.bisect_left(self.starts, lo - offset - _BACKFILL_MARGIN_S)
+            i1 = bisect.bisect_left(self.starts, hi - offset + _BACKFILL_MARGIN_S)
+            for bar in self.bars[i0:i1]:
+                when = bar.time + self.shift * lap  # exactly as _SeriesCursor shifts ticks
+                if start <= when < end:
+                    out.append(dataclasses.replace(bar, time=when))
+        return out
+
+
 class _SeriesCursor:
     """Replay state of one series: which bar comes next and its not-yet-due ticks.
 
     Bar ``r`` of the live replay (r = 0 is the first bar after the history) occupies replay
     positions [r, r + 1); a tick at fraction f of its bar is due at position r + f.
+    ``gap`` (if any) drops the ticks of some live bars, counted in ``skipped``.
     """
 
-    def __init__(self, series: DemoSeries, bars: list[ReplayBar], first_live: int):
+    def __init__(
+        self,
+        series: DemoSeries,
+        bars: list[ReplayBar],
+        first_live: int,
+        gap: DemoGap | None = None,
+    ):
         self.symbol = series.symbol
         self._bars = bars
         self._first_live = first_live
         self._lap_shift = _lap_shift(bars, series.interval)
+        self._gap = gap
         self._next_r = 0
         self._pending: deque[tuple[float, Tick]] = deque()
+        self.skipped = 0
 
-    def take_due(self, position: float, out: list[Tick]) -> None:
-        """Append every tick due at or before ``position`` to ``out``, in time order."""
+    def time_at(self, position: float) -> float:
+        """Simulated epoch seconds at replay ``position``: start of bar floor(position)
+        plus the elapsed fraction of its duration (shifted per lap like the ticks)."""
+        r = math.floor(position)
+        lap, index = divmod(self._first_live + r, len(self._bars))
+        replay = self._bars[index]
+        start = replay.bar.time + self._lap_shift * lap
+        return start.timestamp() + (position - r) * replay.duration.total_seconds()
+
+    def take_due(self, position: float, out: list[Tick], due: list[float] | None = None) -> None:
+        """Append every tick due at or before ``position`` to ``out``, in time order (and
+        the replay position each became due at to ``due``, when given)."""
         pending = self._pending
         while True:
             if not pending:
@@ -269,7 +385,10 @@ class _SeriesCursor:
                 self._next_r += 1  # first, so a bar that fails to load is skipped, not retried
                 self._load_bar(self._next_r - 1)
             while pending and pending[0][0] <= position:
-                out.append(pending.popleft()[1])
+                at, tick = pending.popleft()
+                out.append(tick)
+                if due is not None:
+                    due.append(at)
             if pending:
                 return
 
@@ -281,6 +400,9 @@ class _SeriesCursor:
         ticks = bar_to_ticks(
             start, replay.duration, bar.open, bar.high, bar.low, bar.close, bar.volume
         )
+        if self._gap is not None and self._gap.skips(r):
+            self.skipped += len(ticks)  # the "connection" is down: never delivered
+            return
         for when, price, volume in ticks:
             fraction = (when - start) / replay.duration if replay.duration else 0.0
             self._pending.append((r + fraction, Tick(self.symbol, when, price, volume)))
@@ -301,6 +423,7 @@ class DemoFeed:
         history_bars: int = 240,
         series: Sequence[DemoSeries] = DEFAULT_SERIES,
         on_error: ErrorHandler | None = None,
+        gap: DemoGap | None = None,
     ):
         if isinstance(history_bars, bool) or not isinstance(history_bars, int) or history_bars < 0:
             raise ValueError(f"history_bars must be an int >= 0, got {history_bars!r}")
@@ -309,18 +432,27 @@ class DemoFeed:
         symbols = [s.symbol for s in series]
         if len(set(symbols)) != len(symbols):
             raise ValueError(f"DemoFeed series symbols must be unique, got {symbols}")
+        if gap is not None and gap.symbol not in symbols:
+            raise ValueError(f"DemoGap symbol {gap.symbol!r} is not a series ({symbols})")
         self._sink = sink
         self._on_error = on_error
         self._speed = _validate_speed(speed)
         self._series = tuple(series)
         self._history: dict[str, list[Bar]] = {}
         self._cursors: list[_SeriesCursor] = []
+        self._timelines: dict[str, _Timeline] = {}
         for s in self._series:
             replay = to_replay_bars(load_bars(s.file, s.symbol, s.tz), s)
             first_live = min(history_bars, len(replay))
-            self._history[s.symbol] = _merge_same_start([rb.bar for rb in replay[:first_live]])
-            self._cursors.append(_SeriesCursor(s, replay, first_live))
+            played = [_as_played(rb) for rb in replay[:first_live]]
+            self._history[s.symbol] = _merge_same_start(played)
+            own_gap = gap if gap is not None and gap.symbol == s.symbol else None
+            self._cursors.append(_SeriesCursor(s, replay, first_live, own_gap))
+            self._timelines[s.symbol] = _Timeline.build(replay, s.interval)
         self._position = 0.0  # replay position in bars, advanced only by the worker
+        # Per-symbol simulated time, written by the worker after each delivery (so it
+        # never runs ahead of the ticks handed out), read from any thread.
+        self._clocks: dict[str, float] = {c.symbol: c.time_at(0.0) for c in self._cursors}
         self._stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()
@@ -343,8 +475,46 @@ class DemoFeed:
         try:
             return list(self._history[symbol])
         except KeyError:
-            known = ", ".join(self._history)
-            raise KeyError(f"unknown demo symbol {symbol!r} (known: {known})") from None
+            raise self._unknown(symbol) from None
+
+    def backfill(self, symbol: str, start: datetime, end: datetime) -> list[Bar]:
+        """The recorded bars of ``symbol`` whose START is in [start, end), oldest first.
+
+        What a REST history call would return: every lap (shifted by whole weeks exactly
+        as the live ticks are), history and live range alike, including bars a ``DemoGap``
+        kept off the live stream; the 09:30 auction is merged into the 09:30 bar as in
+        ``history()``. Equal to the bars built from the replayed ticks of those minutes.
+        Thread-safe (reads immutable data). ``start``/``end`` must be tz-aware.
+        """
+        timeline = self._timelines.get(symbol)
+        if timeline is None:
+            raise self._unknown(symbol)
+        for name, value in (("start", start), ("end", end)):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError(f"backfill {name} must be tz-aware, got {value!r}")
+        return timeline.between(start, end)
+
+    def clock(self, symbol: str) -> float:
+        """How far the replay of ``symbol`` has got, in simulated epoch seconds.
+
+        Start of the current bar plus the elapsed fraction of its duration; the first live
+        bar's start before any tick; never decreases. A real feed's clock is
+        ``time.time()``; the demo replays two eras at once, hence one clock per symbol.
+        Thread-safe read.
+        """
+        try:
+            return self._clocks[symbol]
+        except KeyError:
+            raise self._unknown(symbol) from None
+
+    @property
+    def skipped_ticks(self) -> int:
+        """Ticks a ``DemoGap`` kept from the sink so far."""
+        return sum(c.skipped for c in self._cursors)
+
+    def _unknown(self, symbol: str) -> KeyError:
+        known = ", ".join(self._history)
+        return KeyError(f"unknown demo symbol {symbol!r} (known: {known})")
 
     @property
     def speed(self) -> float:
@@ -413,13 +583,24 @@ class DemoFeed:
     def _step(self, elapsed: float) -> None:
         """Advance the replay by ``elapsed`` wall seconds and deliver what became due."""
         self._position += elapsed * self._speed / BAR_WALL_SECONDS
-        batch: list[Tick] = []
+        ticks: list[Tick] = []
+        due: list[float] = []
+        try:
+            for cursor in self._cursors:
+                cursor.take_due(self._position, ticks, due)
+            if ticks:
+                batch = _as_raw(ticks, due, self._position, self._speed)
+                self._sink(batch)
+                self._ticks_sent += len(batch)
+                self._batches_sent += 1
+        finally:  # the replay advanced even if the sink failed
+            self._advance_clocks()
+
+    def _advance_clocks(self) -> None:
         for cursor in self._cursors:
-            cursor.take_due(self._position, batch)
-        if batch:
-            self._sink(batch)
-            self._ticks_sent += len(batch)
-            self._batches_sent += 1
+            now = cursor.time_at(self._position)
+            if now > self._clocks[cursor.symbol]:  # monotonic even for odd bar spacing
+                self._clocks[cursor.symbol] = now
 
     def _report(self, exc: Exception) -> None:
         self._error_count += 1
