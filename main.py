@@ -25,6 +25,20 @@ def _positive_speed(text: str) -> float:
     return value
 
 
+def _demo_gap(text: str) -> object:
+    """``SYMBOL:AFTER:BARS`` — the demo drops BARS bars of SYMBOL after AFTER live bars."""
+    from app.feeds.demo import DemoGap
+
+    symbol, _, rest = text.rpartition(":")
+    symbol, _, after = symbol.rpartition(":")
+    try:
+        return DemoGap(symbol, int(after), int(rest))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected SYMBOL:AFTER_BARS:BARS such as BTC/USDT:30:5, got {text!r} ({exc})"
+        ) from None
+
+
 def gui_arguments(argv: list[str]) -> argparse.Namespace:
     from app.storage.db import default_db_path
 
@@ -39,6 +53,9 @@ def gui_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("zh_CN", "en"), default=None, help="UI language")
     parser.add_argument("--settings", type=Path, default=None, help="settings .ini file (default: per user)")
     parser.add_argument("--history-bars", type=int, default=240, help="bars preloaded into the chart")
+    parser.add_argument("--demo-gap", type=_demo_gap, default=None, metavar="SYMBOL:AFTER:BARS",
+                        help="demo: drop BARS bars of SYMBOL after AFTER live bars, as if the "
+                        "connection failed (the app detects the gap and backfills it)")
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="developer: save a screenshot to this PNG after --screenshot-after s, then quit")
     parser.add_argument("--screenshot-after", type=float, default=5.0, help=argparse.SUPPRESS)

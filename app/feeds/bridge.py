@@ -5,39 +5,65 @@ receiver living in the GUI thread as a queued call, executed by the GUI event lo
 is the one safe way to get ticks to widgets without locks (widgets may only be touched
 on the GUI thread). Feeds stay pure Python; only this file knows Qt.
 
+Every batch goes through the feed's ``MarketPipeline`` first, on the feed's own thread:
+only accepted ticks are emitted, so no widget and no rule ever sees a refused print.
+
 Create one bridge per feed on the GUI thread, connect receivers that live on the GUI
-thread (QObject slots or callables with a GUI-thread context object), and stop the feed
-before the bridge is destroyed.
+thread, and stop the feed before the bridge is destroyed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.models import Tick
+from app.core.models import Bar, Tick
+from app.feeds.backfill import BackfillWorker, Fetch
 from app.feeds.base import ErrorHandler, TickSink
+from app.market.gaps import Gap
+from app.market.pipeline import MarketPipeline
+from app.market.quality_types import RawTick
 
 log = logging.getLogger(__name__)
 
 __all__ = ["FeedBridge"]
 
+CLOCK_MS = 1000
+
 
 class FeedBridge(QObject):
-    """Re-emits feed batches as Qt signals; callable from any thread.
+    """Re-emits a feed's validated batches as Qt signals; ``publish`` is callable from any thread.
 
-    ``ticks_received(list[Tick])`` carries one batch per feed wake (not one signal per
-    tick), which keeps the GUI event queue short even at 1000x replay speed.
-    ``error(str)`` carries a one-line description of an error the feed survived.
+    ``ticks_received(list[Tick])``: accepted ticks, one signal per feed wake.
+    ``bars_changed(list[BarEvent])``: bars closed (by a tick or the clock) or revised.
+    ``gaps_found(list[Gap])``: missing minutes just detected (a backfill is requested).
+    ``backfill_done(Gap, list[Bar], str)``: a backfill's bars ('' or the error text).
+    ``error(str)``: a one-line description of an error the feed survived.
     """
 
     ticks_received = Signal(object)
+    bars_changed = Signal(object)
+    gaps_found = Signal(object)
+    backfill_done = Signal(object, object, str)
     error = Signal(str)
 
-    def publish(self, ticks: list[Tick]) -> None:
-        """Hand a batch to the GUI thread. The list must not be mutated afterwards."""
-        self.ticks_received.emit(ticks)
+    def __init__(self, pipeline: MarketPipeline | None = None) -> None:
+        super().__init__()
+        self.pipeline = pipeline if pipeline is not None else MarketPipeline("feed")
+        self._backfill: BackfillWorker | None = None
+        self._clock = QTimer(self)
+        self._clock.setInterval(CLOCK_MS)
+        self._clock.timeout.connect(self.tick_clock)
+
+    def publish(self, ticks: Sequence[Tick | RawTick]) -> None:
+        """Validate a batch (when there is a pipeline) and hand what passed to the GUI thread."""
+        processed = self.pipeline.process(ticks)
+        if processed.ticks:
+            self.ticks_received.emit(processed.ticks)
+        if processed.events:
+            self.bars_changed.emit(processed.events)
 
     def publish_error(self, exc: BaseException | str) -> None:
         """Report a survived error to the GUI thread as one line."""
@@ -46,8 +72,44 @@ class FeedBridge(QObject):
 
     def make_sink(self) -> TickSink:
         """A callable to pass as a feed's ``sink``."""
-        return self.publish
+        return self.publish  # type: ignore[return-value]
 
     def make_error_handler(self) -> ErrorHandler:
         """A callable to pass as a feed's ``on_error``."""
         return self.publish_error
+
+    # ------------------------------------------------------------------ clock and gaps
+    def start_clock(self, fetch: Fetch | None = None) -> None:
+        """Close bars on the clock and look for gaps once a second; backfill them with
+        ``fetch`` (on a worker thread) when the feed can."""
+        if fetch is not None and self._backfill is None:
+            self._backfill = BackfillWorker(fetch, self._on_backfilled)
+        self._clock.start()
+
+    def stop_clock(self) -> None:
+        self._clock.stop()
+        if self._backfill is not None:
+            self._backfill.stop()
+            self._backfill = None
+
+    def tick_clock(self) -> None:
+        pipeline = self.pipeline
+        try:
+            result = pipeline.on_clock()
+        except Exception as exc:  # the clock must keep running
+            log.exception("market clock failed")
+            self.publish_error(exc)
+            return
+        if result.events:
+            self.bars_changed.emit(result.events)
+        if result.gaps:
+            self.gaps_found.emit(result.gaps)
+            if self._backfill is not None:
+                for gap in result.gaps:
+                    if pipeline.backfill_requested(gap):
+                        self._backfill.request(gap)
+
+    def _on_backfilled(self, gap: Gap, bars: list[Bar], error: str | None) -> None:
+        """Runs on the backfill thread: book it, then tell the GUI thread."""
+        self.pipeline.backfilled(gap, bars)
+        self.backfill_done.emit(gap, bars, error or "")

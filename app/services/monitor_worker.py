@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from app.core.models import Tick
+from app.core.models import Bar, Tick
 from app.monitors.rules import RuleValidationError
 from app.services.monitoring import MonitorService
 from app.storage.db import Database, open_database
@@ -41,6 +41,7 @@ class MonitorWorker(QObject):
     page_requested = Signal(int, int)  # page (0-based), page size
     acknowledge_requested = Signal(object)  # list of alert ids
     ticks_received = Signal(object)  # list[Tick]
+    bars_received = Signal(object)  # list[Bar] from a backfill (bar semantics)
     previous_close_known = Signal(str, float)  # symbol, previous close (from the feed)
     shutdown_requested = Signal()
 
@@ -68,6 +69,7 @@ class MonitorWorker(QObject):
         self.page_requested.connect(self._page)
         self.acknowledge_requested.connect(self._acknowledge)
         self.ticks_received.connect(self._on_ticks)
+        self.bars_received.connect(self._on_bars)
         self.previous_close_known.connect(self._previous_close)
         self.shutdown_requested.connect(self._shutdown)
         self._expiry_timer: QTimer | None = None
@@ -175,10 +177,19 @@ class MonitorWorker(QObject):
     @Slot(object)
     def _on_ticks(self, ticks: list[Tick]) -> None:
         service = self._service
-        if service is None:
-            return
+        if service is not None:
+            self._publish(service, lambda: service.process_ticks(ticks))
+
+    @Slot(object)
+    def _on_bars(self, bars: list[Bar]) -> None:
+        service = self._service
+        if service is not None:
+            self._publish(service, lambda: service.process_bars(bars))
+
+    def _publish(self, service: MonitorService, evaluate: Any) -> None:
+        """Evaluate prices, then tell the GUI what was stored, paused and changed."""
         try:
-            stored = service.process_ticks(ticks)
+            stored = evaluate()
         except Exception as exc:
             self.failed.emit(f"alerts could not be saved: {exc}")
             self.rules_changed.emit(service.rules())

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from app.core.models import AlertFired, AlertKind, AlertSource, TaskStatus, Tick, Validity
+from app.core.models import AlertFired, AlertKind, AlertSource, Bar, TaskStatus, Tick, Validity
 from app.monitors.conditions import forget_conditions, forget_fires
-from app.monitors.engine import RuleEngine
+from app.monitors.engine import Evaluation, RuleEngine
 from app.monitors.rules import Rule, RuleValidationError, validate_rule
 from app.monitors.sessions import session_end
 from app.storage.repository import AlertRecord, RuleNotFound, Store
@@ -190,7 +190,16 @@ class MonitorService:
         If the commit fails the engine is reloaded from the database (so nothing is
         marked fired that is not stored) and the error propagates to be shown.
         """
-        evaluation = self._engine.on_ticks(ticks, source)
+        return self._record(self._engine.on_ticks(ticks, source))
+
+    def process_bars(
+        self, bars: Sequence[Bar], source: AlertSource = AlertSource.BACKFILL
+    ) -> Processed:
+        """Evaluate bars with bar semantics (backfilled minutes a gap hid from the live
+        feed: a stop crossed meanwhile is still reported, marked as found in backfill)."""
+        return self._record(self._engine.on_bars(bars, source))
+
+    def _record(self, evaluation: Evaluation) -> Processed:
         if not evaluation.alerts and not evaluation.changed and not evaluation.states:
             return Processed()
         try:

@@ -19,8 +19,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.core.models import Bar
 from app.feeds.bridge import FeedBridge
-from app.feeds.demo import DemoFeed
+from app.feeds.demo import DemoFeed, DemoGap
+from app.market.gaps import Gap
+from app.market.pipeline import MarketPipeline
 from app.market.quotes import previous_close
 from app.monitors import sessions
 from app.resources import RESOURCES_DIR
@@ -45,12 +48,24 @@ class Session(QObject):
     feed_loaded = Signal(object)  # DemoFeed, emitted from the loader thread
     feed_failed = Signal(str)
 
-    def __init__(self, *, db_path: Path, settings: AppSettings, speed: float | None, history_bars: int) -> None:
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        settings: AppSettings,
+        speed: float | None,
+        history_bars: int,
+        demo_gap: DemoGap | None = None,
+    ) -> None:
         super().__init__()
         self.monitor = MonitorThread(db_path)
-        self.bridge = FeedBridge()
+        # The demo replays recorded data: its clock is the replay's, per symbol.
+        self.pipeline = MarketPipeline("demo", clock=self._feed_clock, replay=True)
+        self.bridge = FeedBridge(self.pipeline)
         self.window = MainWindow(settings=settings, worker=self.monitor.worker, db_path=db_path)
+        self.window.add_feed_health(self.pipeline.health)
         self.feed: DemoFeed | None = None
+        self._demo_gap = demo_gap
         self._database_open = False
         self._stopping = False
         self._speed = speed if speed is not None else settings.demo_speed
@@ -58,6 +73,8 @@ class Session(QObject):
         self.bridge.ticks_received.connect(self.window.on_ticks)
         self.bridge.ticks_received.connect(self.monitor.worker.ticks_received)
         self.bridge.error.connect(self.window.show_error)
+        self.bridge.gaps_found.connect(self.window.on_gaps_found)
+        self.bridge.backfill_done.connect(self._on_backfilled)
         self.monitor.worker.opened.connect(self._on_database_opened)
         self.feed_loaded.connect(self._on_feed_loaded)
         self.feed_failed.connect(self.window.show_error)
@@ -73,6 +90,7 @@ class Session(QObject):
                 speed=self._speed,
                 history_bars=self._history_bars,
                 on_error=self.bridge.make_error_handler(),
+                gap=self._demo_gap,
             )
         except Exception as exc:  # a broken resource file must not leave a dead window
             log.exception("demo feed could not load")
@@ -80,10 +98,21 @@ class Session(QObject):
             return
         self.feed_loaded.emit(feed)
 
+    def _feed_clock(self, symbol: str) -> float:
+        feed = self.feed
+        return feed.clock(symbol) if feed is not None else float("nan")
+
+    def _on_backfilled(self, gap: Gap, bars: list[Bar], error: str) -> None:
+        """Backfilled minutes: onto the chart, and through the rules with bar semantics."""
+        self.window.on_backfilled(gap, bars, error)
+        if bars:
+            self.monitor.worker.bars_received.emit(bars)
+
     def _on_feed_loaded(self, feed: DemoFeed) -> None:
         if self._stopping:
             return
         self.feed = feed
+        self.pipeline.watch([i.symbol for i in feed.instruments()])
         self.window.attach_feed(feed)
         self._start_feed_when_ready()
 
@@ -99,7 +128,12 @@ class Session(QObject):
                 )
                 if close is not None:
                     self.monitor.worker.previous_close_known.emit(instrument.symbol, close)
+                self.pipeline.set_instrument(
+                    instrument.symbol, name=instrument.name, prev_close=close
+                )
+            self.pipeline.health.set_state("live")
             self.feed.start()
+            self.bridge.start_clock(fetch=self.feed.backfill)
             # The exchange calendar imports pandas (seconds on a slow PC). Load it once
             # prices flow, off the GUI and monitor threads, so it neither delays the first
             # price nor makes a trading-hours-only rule wait later.
@@ -110,15 +144,25 @@ class Session(QObject):
         self._stopping = True
         if self.feed is not None:
             self.feed.stop()
+        self.bridge.stop_clock()
+        self.pipeline.health.set_state("stopped")
         self.window.shutdown()
         self.monitor.stop()
 
 
 def build_session(
-    *, db_path: Path, settings: AppSettings, speed: float | None = None, history_bars: int = 240
+    *,
+    db_path: Path,
+    settings: AppSettings,
+    speed: float | None = None,
+    history_bars: int = 240,
+    demo_gap: DemoGap | None = None,
 ) -> Session:
     """Wire feed → bridge → (window, monitor worker) and start the background work."""
-    session = Session(db_path=db_path, settings=settings, speed=speed, history_bars=history_bars)
+    session = Session(
+        db_path=db_path, settings=settings, speed=speed, history_bars=history_bars,
+        demo_gap=demo_gap,
+    )
     session.start()
     return session
 
@@ -163,7 +207,8 @@ def run_gui(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     session = build_session(
-        db_path=args.db, settings=settings, speed=args.speed, history_bars=args.history_bars
+        db_path=args.db, settings=settings, speed=args.speed, history_bars=args.history_bars,
+        demo_gap=getattr(args, "demo_gap", None),
     )
     session.window.closed.connect(app.quit)
     session.window.show()

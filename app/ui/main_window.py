@@ -25,12 +25,16 @@ from PySide6.QtWidgets import (
     QSystemTrayIcon,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.core.models import TaskStatus, Tick
+from app.core.models import Bar, TaskStatus, Tick
 from app.feeds.base import Instrument
 from app.feeds.demo import DemoFeed
 from app.market.bars import BarSeries
+from app.market.gaps import Gap
+from app.market.health import FeedHealth
 from app.market.quotes import Quote
 from app.market.rate import TickRateMeter
 from app.monitors.rules import Rule
@@ -39,6 +43,7 @@ from app.services.monitor_worker import MonitorWorker
 from app.services.monitoring import StoredAlert
 from app.ui.alert_history import AlertHistoryPanel
 from app.ui.chart import CandleChart, LevelSet
+from app.ui.feed_health import FeedHealthPanel, StaleBanner, health_summary, panel_title, stale_text
 from app.ui.i18n import AUTO
 from app.ui.monitor_panel import MonitorPanel
 from app.ui.popup import PopupManager
@@ -86,7 +91,15 @@ class MainWindow(QMainWindow):
 
         self.chart = CandleChart()
         self.chart.set_placeholder(self.tr("Waiting for data…"))
-        self.setCentralWidget(self.chart)
+        self.stale_banner = StaleBanner()  # red, above the chart, while a feed is stale
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.stale_banner)
+        layout.addWidget(self.chart, 1)
+        self.setCentralWidget(central)
+        self.health_sources: list[FeedHealth] = []
         self._build_watchlist_dock()
         self._build_bottom_dock()
         self._build_toolbar()
@@ -138,6 +151,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.monitor_panel, self.tr("Monitor"))
         self.tabs.addTab(self.history_panel, self.tr("Alert history"))
+        self.health_panel = FeedHealthPanel()
+        self.tabs.addTab(self.health_panel, panel_title())
         dock = QDockWidget(self.tr("Rules and alerts"), self)
         dock.setObjectName("rulesDock")
         dock.setWidget(self.tabs)
@@ -258,8 +273,33 @@ class MainWindow(QMainWindow):
         self._dirty_quotes.clear()
         self.chart.refresh()
 
+    def add_feed_health(self, health: FeedHealth) -> None:
+        """Show a feed's health (panel, status bar, stale warnings)."""
+        self.health_sources.append(health)
+
     def _update_status(self) -> None:
-        self.feed_status.setText(self.tr("Feed: demo (%1 symbols)").replace("%1", str(len(self.series))))
+        snapshots = [health.snapshot() for health in self.health_sources]
+        if snapshots:
+            self.feed_status.setText("  |  ".join(health_summary(s) for s in snapshots))
+            stale = any(s.is_stale for s in snapshots)
+            self.feed_status.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }" if stale else "")
+        else:
+            self.feed_status.setText(
+                self.tr("Feed: demo (%1 symbols)").replace("%1", str(len(self.series)))
+            )
+        self.health_panel.update_snapshots(snapshots)
+        self.stale_banner.update_snapshots(snapshots)
+        for snap in snapshots:
+            if snap.became_stale:
+                log.warning("%s", stale_text(snap))
+                self._tray_message(self.tr("Feed silent — alerts are blind"), stale_text(snap))
+            elif snap.recovered:
+                self._tray_message(
+                    self.tr("Feed back"),
+                    self.tr("%1 is delivering prices again; alerts are watching.").replace(
+                        "%1", snap.feed
+                    ),
+                )
         self.rate_status.setText(self.tr("%1 ticks/s").replace("%1", f"{self.rate.rate():.0f}"))
         form = self.monitor_panel.form
         quote = self.quotes.get(form.stock_code.currentText().strip().upper())
@@ -270,6 +310,33 @@ class MainWindow(QMainWindow):
         if self.feed is not None:
             self.feed.set_speed(speed)
         self.settings.demo_speed = speed
+
+    def on_gaps_found(self, gaps: Sequence[Gap]) -> None:
+        minutes = sum(gap.missing for gap in gaps)
+        symbols = ", ".join(sorted({gap.symbol for gap in gaps}))
+        log.warning("data gap: %d minute(s) missing for %s; backfilling", minutes, symbols)
+        self.statusBar().showMessage(
+            self.tr("Data gap: %1 minute(s) missing for %2 — backfilling")
+            .replace("%1", str(minutes)).replace("%2", symbols),
+            15_000,
+        )
+
+    def on_backfilled(self, gap: Gap, bars: Sequence[Bar], error: str) -> None:
+        """Backfilled bars go into the chart's series where it has none."""
+        series = self.series.get(gap.symbol)
+        added = series.merge(bars) if series is not None else 0
+        if error:
+            text = self.tr("Backfill of %1 failed: %2").replace("%1", gap.symbol).replace("%2", error)
+        elif added < gap.missing:
+            text = self.tr("%1: %2 of %3 missing minute(s) filled; the rest stays marked missing") \
+                .replace("%1", gap.symbol).replace("%2", str(added)).replace("%3", str(gap.missing))
+        else:
+            text = self.tr("%1: gap of %2 minute(s) filled from backfill") \
+                .replace("%1", gap.symbol).replace("%2", str(added))
+        log.info("%s", text)
+        self.statusBar().showMessage(text, 15_000)
+        if added and gap.symbol == self.current_symbol:
+            self.chart.refresh()
 
     # ----- symbols and rules -------------------------------------------
     def show_symbol(self, symbol: str) -> None:
