@@ -59,6 +59,7 @@ def gui_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="developer: save a screenshot to this PNG after --screenshot-after s, then quit")
     parser.add_argument("--screenshot-after", type=float, default=5.0, help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot-tab", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.db is None:
         args.db = default_db_path()

@@ -215,6 +215,7 @@ class FeedHealth:
         exchange_times: np.ndarray,
         received: np.ndarray,
         now: float | None = None,
+        latency: np.ndarray | None = None,
     ) -> None:
         """Times of the accepted ticks of a batch, in arrival order (does not count them:
         ``record`` does). Per symbol the last tick wins; ``received - exchange_times`` are
@@ -231,7 +232,8 @@ class FeedHealth:
         last: dict[str, int] = {}
         for index, symbol in enumerate(symbols):
             last[symbol] = index
-        latency = arrived - exchange
+        # A replay's exchange times are historical: it measures its latency itself.
+        latency = arrived - exchange if latency is None else np.asarray(latency, np.float64)
         latency = latency[np.isfinite(latency)]
         with self._lock:
             for symbol, index in last.items():

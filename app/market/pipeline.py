@@ -142,9 +142,11 @@ class MarketPipeline:
             self._observe(events)
         self.health.record(len(screened), screened.dropped, screened.notes, now=wall)
         if len(screened):
-            latency = np.where(np.isfinite(screened.received), screened.received - screened.time, 0.0)
-            self.health.record_symbols(screened.symbols, wall - latency,
-                                       np.full(len(screened), wall), now=wall)
+            # received and time are on the feed's clock (a replay's is historical), so the
+            # latency is their difference; the age of a symbol's data is on the wall clock
+            latency = screened.received - screened.time
+            self.health.record_symbols(screened.symbols, screened.time,
+                                       np.full(len(screened), wall), now=wall, latency=latency)
         return Processed(screened.ticks(), screened, events)
 
     def _now_per_print(self, symbols: Sequence[str]) -> np.ndarray:

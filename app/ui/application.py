@@ -212,6 +212,8 @@ def run_gui(args: argparse.Namespace) -> int:
     )
     session.window.closed.connect(app.quit)
     session.window.show()
+    if getattr(args, "screenshot_tab", None) is not None:
+        session.window.tabs.setCurrentIndex(args.screenshot_tab)
     if args.screenshot is not None:
         QTimer.singleShot(int(args.screenshot_after * 1000), lambda: _screenshot(app, args.screenshot))
     closed = asyncio.Event()

@@ -300,6 +300,8 @@ class MainWindow(QMainWindow):
                         "%1", snap.feed
                     ),
                 )
+        # the health summary already says ticks/s per feed
+        self.rate_status.setVisible(not snapshots)
         self.rate_status.setText(self.tr("%1 ticks/s").replace("%1", f"{self.rate.rate():.0f}"))
         form = self.monitor_panel.form
         quote = self.quotes.get(form.stock_code.currentText().strip().upper())

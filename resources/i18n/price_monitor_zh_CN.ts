@@ -569,123 +569,158 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129"/>
+        <location filename="../../app/ui/main_window.py" line="142"/>
         <source>Watchlist</source>
         <translation>自选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="153"/>
         <source>Alert history</source>
         <translation>预警记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141"/>
+        <location filename="../../app/ui/main_window.py" line="156"/>
         <source>Rules and alerts</source>
         <translation>监控与预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="164"/>
         <source>Feed</source>
         <translation>行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>DEMO DATA — replaying recorded market data</source>
         <translation>演示数据 — 正在回放历史行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>Replay speed</source>
         <translation>回放速度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
-        <location filename="../../app/ui/main_window.py" line="420"/>
+        <location filename="../../app/ui/main_window.py" line="191"/>
+        <location filename="../../app/ui/main_window.py" line="487"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>Follow system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Alert sound</source>
         <translation>预警声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
+        <source>Feed silent — alerts are blind</source>
+        <translation>行情源无数据 — 提醒暂时失效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="298"/>
+        <source>Feed back</source>
+        <translation>行情已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="299"/>
+        <source>%1 is delivering prices again; alerts are watching.</source>
+        <translation>%1 已恢复推送行情，提醒继续监控。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
+        <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
+        <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="329"/>
+        <source>Backfill of %1 failed: %2</source>
+        <translation>%1 补数失败：%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="331"/>
+        <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
+        <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="334"/>
+        <source>%1: gap of %2 minute(s) filled from backfill</source>
+        <translation>%1：已补齐 %2 分钟的数据缺口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340"/>
+        <location filename="../../app/ui/main_window.py" line="407"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="427"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="362"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -694,12 +729,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="441"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/main_window.py" line="488"/>
         <source>The new language is used after a restart. Restart now?</source>
         <translation>新语言将在重启后生效。现在重启吗？</translation>
     </message>
