@@ -52,8 +52,10 @@ def test_the_0925_auction_print_opens_the_0930_bar_of_every_timeframe() -> None:
     assert builder.forming(MOUTAI, "4h") is None  # A-shares have no 4h bars
 
 
-def test_bars_close_on_the_clock_at_1130_and_1500_without_a_next_tick() -> None:
+@pytest.mark.parametrize("vector_from", [1, 10**9], ids=["segments", "per-tick"])
+def test_bars_close_on_the_clock_at_1130_and_1500_without_a_next_tick(vector_from: int) -> None:
     builder = BarBuilder()
+    builder.vector_from = vector_from
     feed(builder, MOUTAI, (at(11, 29, 50), 100.0, 1.0))
     assert builder.close_due(at(11, 29, 59)) == []
     events = builder.close_due(at(11, 30))
@@ -71,8 +73,12 @@ def test_bars_close_on_the_clock_at_1130_and_1500_without_a_next_tick() -> None:
     assert (day.open, day.high, day.low, day.close, day.volume) == (100.0, 102.0, 100.0, 102.0, 2.0)
 
 
-def test_no_bar_is_opened_in_the_lunch_break_a_late_print_revises_the_closed_bar() -> None:
+@pytest.mark.parametrize("vector_from", [1, 10**9], ids=["segments", "per-tick"])
+def test_no_bar_is_opened_in_the_lunch_break_a_late_print_revises_the_closed_bar(
+    vector_from: int,
+) -> None:
     builder = BarBuilder()
+    builder.vector_from = vector_from
     feed(builder, MOUTAI, (at(11, 29, 10), 100.0, 1.0))
     builder.close_due(at(11, 30))
     events = feed(builder, MOUTAI, (at(11, 30, 2), 99.0, 3.0))  # the 11:30 closing print
@@ -120,9 +126,10 @@ def tick_paths(draw: st.DrawFn) -> list[tuple[str, float, float, float]]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(tick_paths(), st.integers(1, 7))
-def test_bars_equal_the_per_tick_reference_for_every_timeframe(ticks, batches) -> None:
+@given(tick_paths(), st.integers(1, 7), st.sampled_from([1, 10**9]))
+def test_bars_equal_the_per_tick_reference_for_every_timeframe(ticks, batches, vector_from) -> None:
     builder = BarBuilder()
+    builder.vector_from = vector_from  # 1: always numpy segments; huge: always per tick
     chunks = np.array_split(np.arange(len(ticks)), batches)
     events: list[BarEvent] = []
     for chunk in chunks:

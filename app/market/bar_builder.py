@@ -33,12 +33,13 @@ from typing import Literal
 import numpy as np
 
 from app.core.models import Bar
-from app.market.timeframes import TIMEFRAMES, bar_windows, close_times
+from app.market.timeframes import TIMEFRAMES, bar_window, bar_windows, close_times
 from app.monitors.sessions import is_ashare, market_timezone
 
 __all__ = ["BarBuilder", "BarEvent", "DEFAULT_TIMEFRAMES"]
 
 DEFAULT_TIMEFRAMES: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d")
+VECTOR_FROM = 48  # see BarBuilder.vector_from
 _RECENT = 3  # closed bars kept per symbol and timeframe for late prints
 _ASHARE_PROBE, _CRYPTO_PROBE = "000000.SH", "X/Y"  # bar_windows only asks "A-share or not?"
 
@@ -79,6 +80,22 @@ class _Frame:
             setattr(self, name, new)
 
 
+_SHANGHAI = 8 * 3600
+
+
+def _close_time(code: str, start: float, end: float) -> float:
+    """``timeframes.close_times`` for one bar window: A-share bars running into the lunch
+    break close at 11:30, those running past the close (and day bars) at 15:00."""
+    if code is _CRYPTO_PROBE:
+        return end
+    midnight = math.floor((start + _SHANGHAI) / 86400) * 86400 - _SHANGHAI
+    if end >= midnight + 86400:
+        return midnight + 15 * 3600
+    if end == midnight + 13 * 3600:
+        return midnight + 11.5 * 3600
+    return end
+
+
 @dataclass(frozen=True, slots=True)
 class _Segments:
     """Runs of consecutive ticks of one symbol in one bar, reduced to OHLCV (arrays)."""
@@ -114,6 +131,9 @@ class BarBuilder:
         self._frames = {tf: _Frame(tf, self._cap) for tf in self.timeframes}
         self.revised = 0
         self.too_late = 0
+        #: Batches smaller than this take the per-tick path (numpy's fixed cost per call
+        #: outweighs its speed for a few ticks of a busy symbol).
+        self.vector_from = VECTOR_FROM
 
     # ------------------------------------------------------------------ symbols
     def slots(self, symbols: Iterable[str]) -> np.ndarray:
@@ -145,6 +165,10 @@ class BarBuilder:
         slots = self.slots(symbols)
         if len(slots) == 0:
             return []
+        if len(slots) < self.vector_from:
+            return self._add_small(slots.tolist(), np.asarray(times, np.float64).tolist(),
+                                   np.asarray(prices, np.float64).tolist(),
+                                   np.asarray(volumes, np.float64).tolist())
         order = np.argsort(slots, kind="stable")  # by symbol, each symbol's ticks in order
         s = slots[order]
         t = np.asarray(times, np.float64)[order]
@@ -224,6 +248,37 @@ class BarBuilder:
                 events.append(self._closed_segment(frame, seg, k))
             tail = np.flatnonzero(~slot_first & slot_last)
             self._open(frame, seg, tail)
+
+    def _add_small(self, slots: list[int], times: list[float], prices: list[float],
+                   volumes: list[float]) -> list[BarEvent]:
+        """The same folding, one tick at a time in plain floats."""
+        events: list[BarEvent] = []
+        for slot, t, p, v in zip(slots, times, prices, volumes):
+            if not math.isfinite(t):
+                continue
+            code = _ASHARE_PROBE if self._ashare[slot] else _CRYPTO_PROBE
+            for timeframe, frame in self._frames.items():
+                if timeframe == "4h" and code is _ASHARE_PROBE:
+                    continue
+                start, end = bar_window(code, timeframe, t)
+                current = float(frame.start[slot])
+                if start == current:
+                    if p > frame.h[slot]:
+                        frame.h[slot] = p
+                    if p < frame.l[slot]:
+                        frame.l[slot] = p
+                    frame.c[slot] = p
+                    frame.v[slot] += v
+                elif start < current if math.isfinite(current) else start <= frame.last_closed[slot]:
+                    self._late(frame, slot, start, p, p, v, events)
+                else:
+                    if math.isfinite(current):
+                        events.extend(self._close(frame, np.array([slot])))
+                    frame.start[slot] = start
+                    frame.close_at[slot] = _close_time(code, start, end)
+                    frame.o[slot] = frame.h[slot] = frame.l[slot] = frame.c[slot] = p
+                    frame.v[slot] = v
+        return events
 
     def _open(self, frame: _Frame, seg: _Segments, k: np.ndarray) -> None:
         i = seg.slot[k]
