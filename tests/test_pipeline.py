@@ -17,7 +17,7 @@ from app.feeds.bridge import FeedBridge
 from app.feeds.demo import DEFAULT_SERIES, DemoFeed, DemoGap
 from app.market.gaps import Gap
 from app.market.pipeline import MarketPipeline
-from app.market.quality_types import DropReason, RawTick
+from app.market.quality_types import DropReason, QualityNote, RawTick
 from app.monitors import sessions
 from app.services.monitoring import MonitorService
 from app.storage.db import open_database
@@ -184,3 +184,19 @@ def test_the_app_backfills_a_demo_gap_into_the_chart_and_shows_health(
     panel = session.window.health_panel
     qtbot.waitUntil(lambda: panel.feed_table.rowCount() == 1, timeout=5000)
     assert "demo" in session.window.feed_status.text()
+
+
+def test_a_late_print_revises_its_closed_bar_and_is_counted_in_health() -> None:
+    now = {"t": datetime(2025, 3, 3, 12, 0, 50, tzinfo=UTC).timestamp()}
+    pipeline = MarketPipeline("test", clock=lambda s: now["t"], grace_s=0.0)
+    t0 = datetime(2025, 3, 3, 12, 0, 10, tzinfo=UTC).timestamp()
+    pipeline.process([RawTick(BTC, t0, 100.0, volume=1)])
+    now["t"] = t0 + 55
+    closed = pipeline.on_clock().events
+    assert [e.bar.close for e in closed if e.timeframe == "1m"] == [100.0]
+    processed = pipeline.process([RawTick(BTC, t0 + 45, 98.0, volume=2)])  # sent before 12:01
+    revised = [e.bar for e in processed.events if e.timeframe == "1m"]
+    assert [(b.low, b.close, b.volume) for b in revised] == [(98.0, 100.0, 3.0)]
+    assert [t.price for t in processed.ticks] == [98.0]  # the rules still see the price
+    snap = pipeline.health.snapshot()
+    assert snap.notes[QualityNote.LATE_PRINT] == 1

@@ -27,7 +27,7 @@ from app.market.bar_builder import DEFAULT_TIMEFRAMES, BarBuilder, BarEvent
 from app.market.gaps import Gap, GapTracker
 from app.market.health import FeedHealth
 from app.market.quality import RawBatch, Screened, TickValidator, ValidatorConfig
-from app.market.quality_types import RawTick
+from app.market.quality_types import QualityNote, RawTick
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,10 @@ class MarketPipeline:
                 log.exception("bar building failed for %d tick(s)", len(screened))
                 events = []
             self._observe(events)
+        late = sum(1 for e in events if e.kind == "revised" and e.timeframe == "1m")
+        if late:  # said, not hidden: a closed bar changed after the fact
+            screened.notes[QualityNote.LATE_PRINT] += late
+            log.info("%s: %d late print(s) revised closed 1m bar(s)", self.feed, late)
         self.health.record(len(screened), screened.dropped, screened.notes, now=wall)
         if len(screened):
             # received and time are on the feed's clock (a replay's is historical), so the

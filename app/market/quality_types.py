@@ -38,6 +38,7 @@ class QualityNote(str, Enum):
     HELD = "held"  # an impossible-looking jump held back until the next ticks decide
     CONFIRMED_JUMP = "confirmed_jump"  # a held print the next ticks confirmed: released
     VOLUME_REBASED = "volume_rebased"  # cumulative volume/turnover went backwards (feed restart)
+    LATE_PRINT = "late_print"  # a print for a bar already closed: that bar was revised
 
 
 @dataclass(frozen=True, slots=True)

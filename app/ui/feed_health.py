@@ -103,6 +103,7 @@ def note_label(note: QualityNote) -> str:
         QualityNote.HELD: translate("FeedHealth", "Held for confirmation"),
         QualityNote.CONFIRMED_JUMP: translate("FeedHealth", "Jump confirmed"),
         QualityNote.VOLUME_REBASED: translate("FeedHealth", "Volume counter reset"),
+        QualityNote.LATE_PRINT: translate("FeedHealth", "Late print (closed bar revised)"),
     }
     return labels[QualityNote(note)]
 

@@ -403,37 +403,42 @@
         <translation>成交量计数重置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="129"/>
+        <location filename="../../app/ui/feed_health.py" line="106"/>
+        <source>Late print (closed bar revised)</source>
+        <translation>迟到成交（已修正收盘K线）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="130"/>
         <source>Feed %1 silent for %2 s during trading hours — alerts are blind until it recovers</source>
         <translation>行情源 %1 在交易时段内已 %2 秒无数据——恢复前预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="142"/>
+        <location filename="../../app/ui/feed_health.py" line="143"/>
         <source>%1: STALE — no data for %2 s during trading hours, alerts are blind</source>
         <translation>%1：停滞——交易时段内已 %2 秒无数据，预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="150"/>
+        <location filename="../../app/ui/feed_health.py" line="151"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="152"/>
+        <location filename="../../app/ui/feed_health.py" line="153"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="153"/>
+        <location filename="../../app/ui/feed_health.py" line="154"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="154"/>
+        <location filename="../../app/ui/feed_health.py" line="155"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="157"/>
+        <location filename="../../app/ui/feed_health.py" line="158"/>
         <source>p99 %1 ms</source>
         <translation>p99 延迟 %1 毫秒</translation>
     </message>
@@ -441,127 +446,127 @@
 <context>
     <name>FeedHealthPanel</name>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
         <source>Feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
         <source>Ticks/s</source>
         <translation>笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="271"/>
+        <location filename="../../app/ui/feed_health.py" line="272"/>
         <source>Accepted</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="273"/>
         <source>Dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="273"/>
         <source>Latency p50 (ms)</source>
         <translation>延迟 p50（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="273"/>
         <source>Latency p99 (ms)</source>
         <translation>延迟 p99（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <location filename="../../app/ui/feed_health.py" line="274"/>
         <source>Gaps open</source>
         <translation>未补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <location filename="../../app/ui/feed_health.py" line="274"/>
         <source>Gaps filled</source>
         <translation>已补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <location filename="../../app/ui/feed_health.py" line="274"/>
         <source>Gaps missing</source>
         <translation>无法补齐的缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="275"/>
+        <location filename="../../app/ui/feed_health.py" line="276"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="275"/>
+        <location filename="../../app/ui/feed_health.py" line="276"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="278"/>
+        <location filename="../../app/ui/feed_health.py" line="279"/>
         <source>Counted only; these ticks were not dropped</source>
         <translation>仅计数，这些行情未被丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="286"/>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="286"/>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
         <source>Last tick time</source>
         <translation>最新行情时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="286"/>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
         <source>Age (s)</source>
         <translation>距今（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="288"/>
         <source>In session</source>
         <translation>交易时段内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="288"/>
         <source>Stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="295"/>
+        <location filename="../../app/ui/feed_health.py" line="296"/>
         <source>Drop reasons</source>
         <translation>丢弃原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="300"/>
+        <location filename="../../app/ui/feed_health.py" line="301"/>
         <source>Symbols</source>
         <translation>品种</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="309"/>
+        <location filename="../../app/ui/feed_health.py" line="312"/>
         <source>Feeds</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="354"/>
+        <location filename="../../app/ui/feed_health.py" line="357"/>
         <source>Details of %1</source>
         <translation>%1 的明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="366"/>
+        <location filename="../../app/ui/feed_health.py" line="369"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="366"/>
+        <location filename="../../app/ui/feed_health.py" line="369"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="366"/>
+        <location filename="../../app/ui/feed_health.py" line="369"/>
         <source>STALE</source>
         <translation>停滞</translation>
     </message>
@@ -635,7 +640,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="191"/>
-        <location filename="../../app/ui/main_window.py" line="487"/>
+        <location filename="../../app/ui/main_window.py" line="489"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -675,52 +680,52 @@
         <translation>%1 已恢复推送行情，提醒继续监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
         <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>Backfill of %1 failed: %2</source>
         <translation>%1 补数失败：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
         <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>%1: gap of %2 minute(s) filled from backfill</source>
         <translation>%1：已补齐 %2 分钟的数据缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="408"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="407"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="427"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="431"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -729,12 +734,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="441"/>
+        <location filename="../../app/ui/main_window.py" line="443"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="488"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>The new language is used after a restart. Restart now?</source>
         <translation>新语言将在重启后生效。现在重启吗？</translation>
     </message>
