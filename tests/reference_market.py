@@ -39,7 +39,7 @@ class _Symbol:
     cum_volume: float | None = None
     cum_turnover: float | None = None
     last_day: int | None = None
-    held: list[tuple[RawTick, int]] = field(default_factory=list)  # (tick, side)
+    held: list[tuple[RawTick, int, int]] = field(default_factory=list)  # (tick, side, day)
     reference: dict[str, float] = field(default_factory=dict)
     reference_day: int | None = None
 
@@ -66,10 +66,12 @@ class ReferenceValidator:
         self.dropped: dict[DropReason, int] = {}
         self.notes: dict[QualityNote, int] = {}
 
-    def set_instrument(self, symbol: str, *, name: str = "", prev_close: float | None = None,
+    def set_instrument(self, symbol: str, *, name: str | None = None,
+                       prev_close: float | None = None,
                        limit_down: float | None = None, limit_up: float | None = None,
                        day: int | None = None) -> None:
-        self.names[symbol] = name
+        if name is not None:
+            self.names[symbol] = name
         state = self.symbols.setdefault(symbol, _Symbol())
         state.reference = {
             k: float(v) for k, v in (("prev_close", prev_close), ("limit_down", limit_down),
@@ -98,11 +100,11 @@ class ReferenceValidator:
             state.held = []
             if side == 0:
                 return [self._accept(tick, state, day)]
-        state.held.append((tick, side))
+        state.held.append((tick, side, day))
         self._count(self.notes, QualityNote.HELD)
         if len(state.held) <= self.confirm_ticks:
             return []
-        released = [self._accept(held, state, day) for held, _ in state.held]
+        released = [self._accept(held, state, held_day) for held, _, held_day in state.held]
         self._count(self.notes, QualityNote.CONFIRMED_JUMP, len(released))
         state.held = []
         return released
@@ -160,12 +162,12 @@ class ReferenceValidator:
         if state.reference and state.reference_day is None:
             state.reference_day = day
         today = state.reference if state.reference_day == day else {}
+        if band is None and today.get("limit_up", 0) > today.get("limit_down", 0) > 0:
+            band = (today["limit_down"], today["limit_up"])
         if band is None and ratio is not None:
             close = tick.prev_close if tick.prev_close > 0 else today.get("prev_close", math.nan)
             if close > 0:
                 band = limit_prices(close, ratio)
-        if band is None and today.get("limit_up", 0) > today.get("limit_down", 0) > 0:
-            band = (today["limit_down"], today["limit_up"])
         if band is not None:
             if tick.price > band[1] + 0.005:
                 return 1

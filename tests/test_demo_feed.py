@@ -742,6 +742,7 @@ def test_replayed_ticks_carry_the_wall_time_they_waited_as_latency(feeds) -> Non
     never more than a few wake periods (the latency the health view shows)."""
     sink = Collector()
     feed = feeds(sink, speed=16)
+    feed.start()
     wait_for(lambda: sink.count() >= 200)
     feed.stop()
     waits = np.array([r.received - r.time for r in sink.raw])

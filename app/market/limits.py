@@ -46,6 +46,8 @@ def limit_ratio(code: str, name: str = "") -> float | None:
     upper = code.upper()
     number, _, suffix = upper.partition(".")
     suffix = "." + suffix
+    if suffix == ".BJ" and number.startswith("899"):  # Beijing indices (北证50 899050)
+        return None
     for board_suffix, prefixes, ratio in _BOARDS:
         if suffix == board_suffix and number.startswith(prefixes):
             if ratio == _MAIN_BOARD_RATIO and "ST" in name.upper() and _is_stock(number):

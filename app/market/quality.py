@@ -200,11 +200,13 @@ class _Held:
     """A print held back as an impossible jump, with what acceptance needs later."""
 
     __slots__ = ("batch", "row", "time", "price", "side", "cum_volume", "cum_turnover",
-                 "volume", "received")
+                 "volume", "received", "day")
 
     def __init__(self, batch: int, row: int, time: float, price: float, side: int,
-                 cum_volume: float, cum_turnover: float, volume: float, received: float) -> None:
+                 cum_volume: float, cum_turnover: float, volume: float, received: float,
+                 day: int) -> None:
         self.batch, self.row, self.time, self.price, self.side = batch, row, time, price, side
+        self.day = day
         self.cum_volume, self.cum_turnover, self.volume = cum_volume, cum_turnover, volume
         self.received = received
 
@@ -278,7 +280,8 @@ class TickValidator:
         self._ratio[slot] = NAN if ratio is None else ratio
         return slot
 
-    def set_instrument(self, symbol: str, *, name: str = "", prev_close: float | None = None,
+    def set_instrument(self, symbol: str, *, name: str | None = None,
+                       prev_close: float | None = None,
                        limit_down: float | None = None, limit_up: float | None = None,
                        day: int | None = None) -> None:
         """What the feed knows about a symbol for today (``day`` = market day number:
@@ -286,9 +289,10 @@ class TickValidator:
 
         A name with "ST" narrows a main-board band; previous close and limit prices set
         the band for that day only (limits change daily)."""
-        self._names[symbol] = name
+        if name is not None:  # None keeps the name given before (an ST mark stays)
+            self._names[symbol] = name
         slot = self.slots([symbol])[0]
-        ratio = limit_ratio(symbol, name)
+        ratio = limit_ratio(symbol, self._names.get(symbol, ""))
         self._ratio[slot] = NAN if ratio is None else ratio
         self._ref_close[slot] = _number(prev_close) if prev_close is not None else NAN
         self._ref_down[slot] = _number(limit_down) if limit_down is not None else NAN
@@ -443,28 +447,29 @@ class TickValidator:
 
     def _band(self, rows: np.ndarray, s: np.ndarray, day: np.ndarray,
               cols: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Today's (limit-down, limit-up): the print's own, else from its previous close,
-        else what ``set_instrument`` gave for this day. NaN where none is known."""
+        """Today's (limit-down, limit-up): the print's own limit prices, else the ones
+        ``set_instrument`` gave for this day, else previous close × the board's band (the
+        print's previous close, else the one given for this day). NaN where none is known."""
         down, up = cols["limit_down"][rows].copy(), cols["limit_up"][rows].copy()
         valid = (down > 0) & (up > 0) & (down < up)
         down[~valid], up[~valid] = NAN, NAN
-        ratio = self._ratio[s]
-        close = cols["prev_close"][rows]
         unbound = (self._ref_day[s] < 0) & ((self._ref_close[s] > 0) | (self._ref_up[s] > 0)
                                               | (self._ref_down[s] > 0))
         if unbound.any():  # a reference given without a day applies to the next print's day
             self._ref_day[s[unbound]] = day[unbound]
         ref_today = self._ref_day[s] == day
+        ref_down, ref_up = self._ref_down[s], self._ref_up[s]
+        use_ref = ~valid & ref_today & (ref_down > 0) & (ref_up > ref_down)
+        down = np.where(use_ref, ref_down, down)
+        up = np.where(use_ref, ref_up, up)
+        ratio = self._ratio[s]
+        close = cols["prev_close"][rows]
         close = np.where(close > 0, close, np.where(ref_today, self._ref_close[s], NAN))
-        need = ~valid & np.isfinite(ratio) & (close > 0)
+        need = ~np.isfinite(up) & np.isfinite(ratio) & (close > 0)
         for i in np.flatnonzero(need).tolist():  # few: feeds usually send limits or nothing
             band = limit_prices(float(close[i]), float(ratio[i]))
             if band is not None:
                 down[i], up[i] = band
-        ref_down, ref_up = self._ref_down[s], self._ref_up[s]
-        use_ref = ~np.isfinite(up) & ref_today & (ref_down > 0) & (ref_up > ref_down)
-        down = np.where(use_ref, ref_down, down)
-        up = np.where(use_ref, ref_up, up)
         return down, up
 
     # ------------------------------------------------------------------ one print
@@ -620,7 +625,7 @@ class TickValidator:
                 return
         get = lambda name: float(cols[name][row])  # noqa: E731
         held.append(_Held(self._batch, row, get("time"), get("price"), side, get("cum_volume"),
-                          get("cum_turnover"), get("volume"), get("received")))
+                          get("cum_turnover"), get("volume"), get("received"), day))
         reasons[row] = HELD
         out.notes[QualityNote.HELD] += 1
         if len(held) <= self.config.confirm_ticks:
@@ -630,7 +635,7 @@ class TickValidator:
             out.notes[QualityNote.CONFIRMED_JUMP] += 1
             if h.batch == self._batch:
                 reasons[h.row] = ACCEPTED
-            self._release(slot, h, day, out)
+            self._release(slot, h, h.day, out)  # its own day: a hold may span the close
         held.clear()
         self._held_n[slot] = 0
 
