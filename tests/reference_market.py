@@ -69,10 +69,12 @@ class ReferenceValidator:
     def set_instrument(self, symbol: str, *, name: str | None = None,
                        prev_close: float | None = None,
                        limit_down: float | None = None, limit_up: float | None = None,
-                       day: int | None = None) -> None:
+                       day: int | None = None, last_price: float | None = None) -> None:
         if name is not None:
             self.names[symbol] = name
         state = self.symbols.setdefault(symbol, _Symbol())
+        if last_price is not None and last_price > 0 and state.last_price is None:
+            state.last_price = float(last_price)
         state.reference = {
             k: float(v) for k, v in (("prev_close", prev_close), ("limit_down", limit_down),
                                      ("limit_up", limit_up)) if v is not None

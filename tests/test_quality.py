@@ -825,3 +825,13 @@ def test_set_instrument_without_a_name_keeps_the_st_band(make: Make) -> None:
 
 def test_a_beijing_index_has_no_band() -> None:
     assert limit_ratio("899050.BJ") is None
+
+
+def test_the_history_close_makes_even_the_first_crypto_print_checked(make: Make) -> None:
+    validator = make()
+    validator.set_instrument("BTC/USDT", last_price=85_000.0)
+    first_bad = validator.screen([RawTick("BTC/USDT", at(10, 0), 8_500.0)], live=False)
+    assert first_bad.reasons.tolist() == [HELD]
+    fine = validator.screen([RawTick("BTC/USDT", at(10, 0, 1), 85_010.0)], live=False)
+    assert fine.price.tolist() == [85_010.0]
+    assert validator.total_dropped[DropReason.UNCONFIRMED_JUMP] == 1

@@ -107,6 +107,7 @@ def test_vectorised_validator_equals_the_reference(data: st.DataObject) -> None:
         for v in (validator, reference):
             v.set_instrument("600519.SH", name="贵州茅台", prev_close=100.0)
             v.set_instrument("300750.SZ", name="宁德时代", limit_down=80.0, limit_up=120.0)
+            v.set_instrument("BTC/USDT", last_price=100.0)  # the history's last close
     got: dict[str, list[tuple[float, float, float]]] = {}
     want: dict[str, list[tuple[float, float, float]]] = {}
     dropped: Counter[DropReason] = Counter()

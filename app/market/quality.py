@@ -283,12 +283,14 @@ class TickValidator:
     def set_instrument(self, symbol: str, *, name: str | None = None,
                        prev_close: float | None = None,
                        limit_down: float | None = None, limit_up: float | None = None,
-                       day: int | None = None) -> None:
+                       day: int | None = None, last_price: float | None = None) -> None:
         """What the feed knows about a symbol for today (``day`` = market day number:
         days since 1970-01-01 on the market's clock; None = the next print's day).
 
         A name with "ST" narrows a main-board band; previous close and limit prices set
-        the band for that day only (limits change daily)."""
+        the band for that day only (limits change daily). ``last_price`` (the last close of
+        the feed's history) is the jump reference until the first accepted print, so even
+        the first live print of a crypto symbol is checked."""
         if name is not None:  # None keeps the name given before (an ST mark stays)
             self._names[symbol] = name
         slot = self.slots([symbol])[0]
@@ -298,6 +300,9 @@ class TickValidator:
         self._ref_down[slot] = _number(limit_down) if limit_down is not None else NAN
         self._ref_up[slot] = _number(limit_up) if limit_up is not None else NAN
         self._ref_day[slot] = -1 if day is None else int(day)
+        seed = _number(last_price) if last_price is not None else NAN
+        if seed > 0 and not math.isfinite(self._last_price[slot]):
+            self._last_price[slot] = seed
 
     @property
     def held(self) -> int:

@@ -128,8 +128,10 @@ class Session(QObject):
                 )
                 if close is not None:
                     self.monitor.worker.previous_close_known.emit(instrument.symbol, close)
+                history = self.feed.history(instrument.symbol)
                 self.pipeline.set_instrument(
-                    instrument.symbol, name=instrument.name, prev_close=close
+                    instrument.symbol, name=instrument.name, prev_close=close,
+                    last_price=history[-1].close if history else None,
                 )
             self.pipeline.health.set_state("live")
             self.feed.start()
