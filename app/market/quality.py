@@ -531,11 +531,12 @@ class TickValidator:
         return None
 
     def _jump_side_one(self, row: int, slot: int, day: int, cols: dict[str, np.ndarray]) -> int:
-        """``_jump_side`` for one print."""
+        """``_jump_side`` for one print (the band arithmetic only when a band can apply)."""
+        if not self._needs_band(row, slot, cols):
+            return self._relative_side(row, slot, cols)
         one = np.array([row])
-        side = self._jump_side(one, np.array([slot]), cols["price"][one], np.array([day]), cols) \
-            if self._needs_band(row, slot, cols) else self._relative_side(row, slot, cols)
-        return int(side[0]) if isinstance(side, np.ndarray) else side
+        return int(self._jump_side(one, np.array([slot]), cols["price"][one], np.array([day]),
+                                   cols)[0])
 
     def _needs_band(self, row: int, slot: int, cols: dict[str, np.ndarray]) -> bool:
         """Could a limit band apply? (Else only the move from the last price matters.)"""
