@@ -15,9 +15,10 @@ thread, and stop the feed before the bridge is destroyed.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.core.models import Bar, Tick
 from app.feeds.backfill import BackfillWorker, Fetch
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["FeedBridge"]
 
-CLOCK_MS = 1000
+CLOCK_S = 1.0
 
 
 class FeedBridge(QObject):
@@ -53,9 +54,11 @@ class FeedBridge(QObject):
         super().__init__()
         self.pipeline = pipeline if pipeline is not None else MarketPipeline("feed")
         self._backfill: BackfillWorker | None = None
-        self._clock = QTimer(self)
-        self._clock.setInterval(CLOCK_MS)
-        self._clock.timeout.connect(self.tick_clock)
+        # The clock runs on its own thread, not a GUI timer: closing bars waits for the
+        # pipeline's lock, which a whole-market batch may hold for a while on the feed
+        # thread; the GUI thread must never wait for that.
+        self._clock_stop = threading.Event()
+        self._clock_thread: threading.Thread | None = None
 
     def publish(self, ticks: Sequence[Tick | RawTick]) -> None:
         """Validate a batch (when there is a pipeline) and hand what passed to the GUI thread."""
@@ -84,15 +87,27 @@ class FeedBridge(QObject):
         ``fetch`` (on a worker thread) when the feed can."""
         if fetch is not None and self._backfill is None:
             self._backfill = BackfillWorker(fetch, self._on_backfilled)
-        self._clock.start()
+        if self._clock_thread is None:
+            self._clock_stop.clear()
+            self._clock_thread = threading.Thread(target=self._run_clock, name="market-clock",
+                                                  daemon=True)
+            self._clock_thread.start()
+
+    def _run_clock(self) -> None:
+        while not self._clock_stop.wait(CLOCK_S):
+            self.tick_clock()
 
     def stop_clock(self) -> None:
-        self._clock.stop()
+        self._clock_stop.set()
+        if self._clock_thread is not None:
+            self._clock_thread.join(timeout=2.0)
+            self._clock_thread = None
         if self._backfill is not None:
             self._backfill.stop()
             self._backfill = None
 
     def tick_clock(self) -> None:
+        """Close bars whose time is up and request backfills; any thread."""
         pipeline = self.pipeline
         try:
             result = pipeline.on_clock()
