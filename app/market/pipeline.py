@@ -5,8 +5,8 @@ only accepted ticks build bars and reach the rule engine; every closed 1-minute 
 shown to the gap tracker; every count lands in the feed's health. Keeping the steps in
 one place (and under one lock) means no path can skip a step.
 
-Threads: ``process`` runs on the feed's worker thread, ``on_clock`` on whichever thread
-drives the clock (the GUI's timer), ``backfilled`` on the backfill worker; a lock
+Threads: ``process`` runs on the feed's worker thread, ``on_clock`` on the bridge's clock
+thread (never the GUI's), ``backfilled`` on the backfill worker; a lock
 serialises them. ``health.snapshot()`` has its own lock and may be read at any time.
 No Qt here: ``app.feeds.bridge`` carries the results across threads.
 """
