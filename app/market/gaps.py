@@ -289,8 +289,8 @@ class GapTracker:
         """
         state = self._states.get(symbol) if isinstance(symbol, str) else None
         now_s = _finite(now)
-        if state is None or now_s is None:
-            return []
+        if state is None or now_s is None or now_s < state.checked_to + MINUTE:
+            return []  # no whole minute to judge yet: the common case, kept O(1)
         lo = max(state.checked_to, now_s - self._max_lookback)
         expected = expected_minutes(symbol, lo, now_s)
         expected = expected[expected + MINUTE <= now_s]  # only minutes that are over
