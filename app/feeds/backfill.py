@@ -37,14 +37,11 @@ class BackfillWorker:
         self._done = done
         self._queue: queue.Queue[Gap | None] = queue.Queue()
         self._thread: threading.Thread | None = None
-        self.requested = 0
-        self.failed = 0
 
     def request(self, gap: Gap) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="backfill", daemon=True)
             self._thread.start()
-        self.requested += 1
         self._queue.put(gap)
 
     def stop(self, timeout: float = 2.0) -> None:
@@ -66,7 +63,6 @@ class BackfillWorker:
                 error = None
             except Exception as exc:  # a failed fetch is reported, the worker lives on
                 log.warning("backfill of %s %s..%s failed: %s", gap.symbol, start, end, exc)
-                self.failed += 1
                 bars, error = [], f"{type(exc).__name__}: {exc}"
             try:
                 self._done(gap, bars, error)

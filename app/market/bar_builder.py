@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from app.core.models import Bar
-from app.market.timeframes import TIMEFRAMES, bar_window, bar_windows, close_times
+from app.market.timeframes import TIMEFRAMES, bar_window, bar_windows, close_times, window_close
 from app.monitors.sessions import is_ashare, market_timezone
 
 __all__ = ["BarBuilder", "BarEvent", "DEFAULT_TIMEFRAMES"]
@@ -78,22 +78,6 @@ class _Frame:
             new = np.full(capacity, fill)
             new[: len(old)] = old
             setattr(self, name, new)
-
-
-_SHANGHAI = 8 * 3600
-
-
-def _close_time(code: str, start: float, end: float) -> float:
-    """``timeframes.close_times`` for one bar window: A-share bars running into the lunch
-    break close at 11:30, those running past the close (and day bars) at 15:00."""
-    if code is _CRYPTO_PROBE:
-        return end
-    midnight = math.floor((start + _SHANGHAI) / 86400) * 86400 - _SHANGHAI
-    if end >= midnight + 86400:
-        return midnight + 15 * 3600
-    if end == midnight + 13 * 3600:
-        return midnight + 11.5 * 3600
-    return end
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +259,7 @@ class BarBuilder:
                     if math.isfinite(current):
                         events.extend(self._close(frame, np.array([slot])))
                     frame.start[slot] = start
-                    frame.close_at[slot] = _close_time(code, start, end)
+                    frame.close_at[slot] = window_close(code, start, end)
                     frame.o[slot] = frame.h[slot] = frame.l[slot] = frame.c[slot] = p
                     frame.v[slot] = v
         return events

@@ -191,7 +191,3 @@ class MarketPipeline:
     def _publish_gaps(self) -> None:
         counts = self.gaps.counts()
         self.health.gaps(counts.open.gaps, counts.filled.gaps, counts.missing.gaps)
-
-    def forming(self, symbol: str, timeframe: str = "1m") -> Bar | None:
-        with self._lock:
-            return self.builder.forming(symbol, timeframe)

@@ -46,13 +46,14 @@ from datetime import datetime, timezone
 import numpy as np
 
 from app.core.models import Tick
+from app.core.rounds import rounds
 from app.market.limits import limit_prices, limit_ratio
 from app.market.quality_types import NAN, DropReason, QualityNote, RawTick
 from app.monitors.sessions import XSHG, is_ashare, market_timezone
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RawBatch", "Screened", "TickValidator", "ValidatorConfig", "rounds"]
+__all__ = ["RawBatch", "Screened", "TickValidator", "ValidatorConfig"]
 
 _SHANGHAI_OFFSET = 8 * 3600
 _DAY = 86400
@@ -196,19 +197,20 @@ class Screened:
         return out
 
 
+@dataclass(slots=True)
 class _Held:
     """A print held back as an impossible jump, with what acceptance needs later."""
 
-    __slots__ = ("batch", "row", "time", "price", "side", "cum_volume", "cum_turnover",
-                 "volume", "received", "day")
-
-    def __init__(self, batch: int, row: int, time: float, price: float, side: int,
-                 cum_volume: float, cum_turnover: float, volume: float, received: float,
-                 day: int) -> None:
-        self.batch, self.row, self.time, self.price, self.side = batch, row, time, price, side
-        self.day = day
-        self.cum_volume, self.cum_turnover, self.volume = cum_volume, cum_turnover, volume
-        self.received = received
+    batch: int  # tells a print of this batch (its ``reasons`` row) from an earlier one
+    row: int
+    time: float
+    price: float
+    side: int
+    cum_volume: float
+    cum_turnover: float
+    volume: float
+    received: float
+    day: int
 
 
 class TickValidator:
@@ -717,21 +719,3 @@ class _Output:
 def _empty(names: list[str]) -> Screened:
     empty = np.empty(0)
     return Screened([], np.empty(0, np.int64), empty, empty, empty, empty)
-
-
-def rounds(slots: np.ndarray) -> list[np.ndarray]:
-    """Batch positions grouped so each round holds at most one print per symbol, in order."""
-    n = len(slots)
-    if n == 0:
-        return []
-    order = np.argsort(slots, kind="stable")
-    sorted_slots = slots[order]
-    first = np.r_[True, sorted_slots[1:] != sorted_slots[:-1]]
-    starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = np.empty(n, np.int64)
-    rank[order] = np.arange(n) - starts
-    if rank.max() == 0:
-        return [np.arange(n)]
-    by_rank = np.argsort(rank, kind="stable")
-    bounds = np.searchsorted(rank[by_rank], np.arange(rank.max() + 2))
-    return [by_rank[bounds[r]:bounds[r + 1]] for r in range(rank.max() + 1)]

@@ -145,7 +145,21 @@ def close_times(code: str, timeframe: str, epochs: npt.ArrayLike) -> FloatArray:
 
 def close_time(code: str, timeframe: str, epoch: float) -> float:
     """``close_times`` for one epoch (seconds): when its bar is complete on the clock."""
-    return float(close_times(code, timeframe, np.array([epoch], dtype=np.float64))[0])
+    start, end = bar_window(code, timeframe, epoch)
+    return window_close(code, start, end)
+
+
+def window_close(code: str, start: float, end: float) -> float:
+    """When the bar window [start, end) of ``code`` is complete on the clock, in plain floats
+    (the bar builder's per-tick path); the same rule as ``close_times``."""
+    if not is_ashare(code):
+        return end
+    midnight = math.floor((start + _SHANGHAI_OFFSET) / _DAY) * _DAY - _SHANGHAI_OFFSET
+    if end >= midnight + _DAY:
+        return midnight + _PM_CLOSE
+    if end == midnight + _PM_OPEN:
+        return midnight + _AM_CLOSE
+    return end
 
 
 def _finite_epochs(epochs: npt.ArrayLike) -> FloatArray:

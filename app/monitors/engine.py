@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from app.core.models import AlertFired, AlertKind, AlertSource, Bar, TaskStatus, Tick, TriggerMode
+from app.core.rounds import rounds
 from app.market.timeframes import bar_window
 from app.monitors.conditions import (
     CROSS_KINDS,
@@ -398,7 +399,7 @@ class RuleEngine:
             if slots is None:
                 slots = np.fromiter((self._slot(s) for s in batch.symbols), np.int64, n)
                 self._flush()
-            for ticks in _rounds(slots):
+            for ticks in rounds(slots):
                 self._round(batch, slots, ticks)
         states = self._new_states()
         changed = []
@@ -777,24 +778,6 @@ class RuleEngine:
 
 def _trading_day(day_number: int) -> bool:
     return is_trading_day(date(1970, 1, 1) + timedelta(days=day_number))
-
-
-def _rounds(slots: np.ndarray) -> Iterable[np.ndarray]:
-    """Batch positions grouped so each round holds at most one price per symbol, in order."""
-    n = len(slots)
-    if n == 0:
-        return []
-    if (slots == slots[0]).all():
-        return (np.array([i]) for i in range(n))
-    order = np.argsort(slots, kind="stable")
-    sorted_slots = slots[order]
-    first = np.r_[True, sorted_slots[1:] != sorted_slots[:-1]]
-    starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = np.empty(n, np.int64)
-    rank[order] = np.arange(n) - starts
-    by_rank = np.argsort(rank, kind="stable")
-    bounds = np.searchsorted(rank[by_rank], np.arange(rank.max() + 2))
-    return (by_rank[bounds[r]:bounds[r + 1]] for r in range(rank.max() + 1))
 
 
 def _absolute(rows: slice, mask: np.ndarray) -> np.ndarray:

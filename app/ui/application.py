@@ -122,13 +122,11 @@ class Session(QObject):
 
     def _start_feed_when_ready(self) -> None:
         if self.feed is not None and self._database_open and not self.feed.is_running and not self._stopping:
-            for instrument in self.feed.instruments():  # for 涨跌幅 rules
-                close = instrument.prev_close or previous_close(
-                    self.feed.history(instrument.symbol), instrument.tz
-                )
-                if close is not None:
-                    self.monitor.worker.previous_close_known.emit(instrument.symbol, close)
+            for instrument in self.feed.instruments():
                 history = self.feed.history(instrument.symbol)
+                close = instrument.prev_close or previous_close(history, instrument.tz)
+                if close is not None:  # for 涨跌幅 rules
+                    self.monitor.worker.previous_close_known.emit(instrument.symbol, close)
                 self.pipeline.set_instrument(
                     instrument.symbol, name=instrument.name, prev_close=close,
                     last_price=history[-1].close if history else None,
