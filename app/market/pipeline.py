@@ -98,10 +98,8 @@ class MarketPipeline:
         self.validator = TickValidator(config)
         self.builder = BarBuilder(timeframes)
         self.gaps = GapTracker()
-        self.health = FeedHealth(feed, symbols, stale_after_s=stale_after_s,
-                                 market_now=self._market_now)
-        self.builder.slots(symbols)
-        self.validator.slots(symbols)
+        self.health = FeedHealth(feed, stale_after_s=stale_after_s, market_now=self._market_now)
+        self.watch(symbols)
 
     def _market_now(self, symbol: str) -> float:
         try:
