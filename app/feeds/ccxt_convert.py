@@ -1,0 +1,163 @@
+"""ccxt's unified structures → the app's raw prints and bars.
+
+Why a module of its own: this is where vendor data becomes ours, so it is where a bad
+message must stop being dangerous. Nothing here raises on a malformed trade, ticker or
+OHLCV row: a missing or non-numeric field becomes NaN (the validator then drops and
+counts the print) or the row is skipped and counted. Pure Python/numpy, testable
+without ccxt or a network.
+
+Times: ccxt gives epoch milliseconds (UTC); prints carry epoch seconds, bars tz-aware
+UTC datetimes of the bar's START (ccxt's OHLCV rows are labelled by their open time).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from app.core.models import Bar
+from app.market.quality import RawBatch
+from app.market.quality_types import NAN, RawTick
+
+__all__ = [
+    "ConvertedBars",
+    "closed_bars",
+    "ohlcv_to_bars",
+    "ticker_to_raw",
+    "tickers_to_batch",
+    "trades_to_raw",
+]
+
+
+def _num(value: object) -> float:
+    """A finite float, else NaN (ccxt leaves absent fields None; a bad body gives '')."""
+    if type(value) is float:  # the common case, without the try
+        return value if value - value == 0.0 else NAN  # inf and NaN fail this
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return NAN
+    return number if math.isfinite(number) else NAN
+
+
+def _seconds(ms: object, fallback: float) -> float:
+    value = _num(ms)
+    return value / 1000.0 if value == value else fallback
+
+
+def trades_to_raw(symbol: str, trades: Iterable[Mapping], received: float) -> list[RawTick]:
+    """One print per public trade: the exact price path and volume, exchange-stamped.
+
+    ``received`` is when our adapter got the message (the feed's clock), so the health
+    view can measure latency. A trade without a timestamp keeps NaN: the validator drops
+    it as ``bad_time`` rather than inventing a time for it.
+    """
+    out: list[RawTick] = []
+    for trade in trades:
+        if not isinstance(trade, Mapping):
+            out.append(RawTick(symbol, NAN, NAN, received=received))
+            continue
+        out.append(RawTick(
+            symbol,
+            _seconds(trade.get("timestamp"), NAN),
+            _num(trade.get("price")),
+            volume=_num(trade.get("amount")),
+            received=received,
+        ))
+    return out
+
+
+def ticker_to_raw(symbol: str, ticker: Mapping, received: float) -> RawTick:
+    """A ticker snapshot as one print: last price, best bid/ask, 24 h high/low.
+
+    No volume: a ticker's ``baseVolume`` is a rolling 24 h total, not a running day
+    total, so differences of it are not traded volume. Some venues (bybit swaps) send no
+    timestamp; then the receive time stands in, which is when we learnt of the price.
+    """
+    if not isinstance(ticker, Mapping):
+        return RawTick(symbol, NAN, NAN, received=received)
+    last = _num(ticker.get("last"))
+    if last != last:
+        last = _num(ticker.get("close"))
+    return RawTick(
+        symbol,
+        _seconds(ticker.get("timestamp"), received),
+        last,
+        bid=_num(ticker.get("bid")),
+        ask=_num(ticker.get("ask")),
+        day_high=_num(ticker.get("high")),
+        day_low=_num(ticker.get("low")),
+        received=received,
+    )
+
+
+def tickers_to_batch(tickers: Mapping[str, Mapping], received: float) -> RawBatch:
+    """Many tickers (``watch_tickers`` / ``fetch_tickers``) straight into columns.
+
+    The all-tickers path of a whole exchange (thousands of symbols per second), so it
+    skips the per-print record and fills the validator's columns directly.
+    """
+    symbols: list[str] = []
+    n = len(tickers)
+    time = np.empty(n)
+    price = np.empty(n)
+    bid = np.empty(n)
+    ask = np.empty(n)
+    high = np.empty(n)
+    low = np.empty(n)
+    for i, (symbol, ticker) in enumerate(tickers.items()):
+        raw = ticker_to_raw(symbol, ticker, received)
+        symbols.append(symbol)
+        time[i] = raw.time
+        price[i] = raw.price
+        bid[i] = raw.bid
+        ask[i] = raw.ask
+        high[i] = raw.day_high
+        low[i] = raw.day_low
+    return RawBatch(symbols=symbols, time=time, price=price, bid=bid, ask=ask,
+                    day_high=high, day_low=low, received=np.full(n, received))
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertedBars:
+    """Bars from OHLCV rows, oldest first, one per start time, plus rows refused."""
+
+    bars: list[Bar]
+    refused: int
+
+
+def ohlcv_to_bars(symbol: str, rows: Iterable[Sequence]) -> ConvertedBars:
+    """ccxt OHLCV rows ``[open_ms, o, h, l, c, v]`` → bars sorted by start, deduplicated
+    (a later row for the same start wins: pages overlap, the forming bar is re-sent).
+
+    A row that is not a usable bar (missing value, price <= 0, high below the others) is
+    refused and counted: such a bar must never reach a stop-loss.
+    """
+    by_start: dict[float, Bar] = {}
+    refused = 0
+    for row in rows:
+        try:
+            start_ms, o, h, lo, c = (_num(row[i]) for i in range(5))
+            v = _num(row[5]) if len(row) > 5 else 0.0
+        except (TypeError, IndexError, KeyError):
+            refused += 1
+            continue
+        prices_ok = all(p == p and p > 0 for p in (o, h, lo, c))
+        if start_ms != start_ms or not prices_ok or h < max(o, c, lo) or lo > min(o, c):
+            refused += 1
+            continue
+        by_start[start_ms] = Bar(
+            symbol, datetime.fromtimestamp(start_ms / 1000.0, tz=timezone.utc),
+            o, h, lo, c, v if v == v and v >= 0 else 0.0,
+        )
+    return ConvertedBars([by_start[k] for k in sorted(by_start)], refused)
+
+
+def closed_bars(bars: Sequence[Bar], now: float, seconds: float = 60.0) -> list[Bar]:
+    """Only the bars whose period ended by ``now`` (epoch s): an exchange's OHLCV answer
+    ends with the bar still forming, which is not history yet."""
+    return [b for b in bars if b.time.timestamp() + seconds <= now]

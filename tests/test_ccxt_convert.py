@@ -1,0 +1,114 @@
+"""ccxt structures → raw prints and bars: malformed input is refused or NaN, never raised."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from app.feeds.ccxt_convert import (
+    closed_bars,
+    ohlcv_to_bars,
+    ticker_to_raw,
+    tickers_to_batch,
+    trades_to_raw,
+)
+from app.market.quality import TickValidator
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ccxt"
+
+
+def _parsed(exchange: str, method: str) -> list:
+    data = json.loads((FIXTURES / f"{exchange}.response.marketdata.json").read_text())
+    return [entry["parsedResponse"] for entry in data["methods"][method]]
+
+
+def test_real_binance_ticker_becomes_one_print() -> None:
+    ticker = _parsed("binance", "fetchTicker")[0]
+    raw = ticker_to_raw("BTC/USDT", ticker, received=ticker["timestamp"] / 1000 + 0.25)
+    assert raw.price == ticker["last"]
+    assert raw.time == ticker["timestamp"] / 1000
+    assert (raw.bid, raw.ask) == (ticker["bid"], ticker["ask"])
+    assert (raw.day_high, raw.day_low) == (ticker["high"], ticker["low"])
+    assert math.isnan(raw.volume)  # 24 h rolling volume is not traded volume
+    assert raw.received - raw.time == 0.25
+
+
+def test_ticker_without_timestamp_uses_receive_time() -> None:
+    ticker = dict(_parsed("bybit", "fetchTicker")[0], timestamp=None)
+    raw = ticker_to_raw("BTC/USDT:USDT", ticker, received=1_700_000_000.5)
+    assert raw.time == 1_700_000_000.5
+    assert raw.price == ticker["last"]
+
+
+def test_malformed_ticker_gives_nan_prints_the_validator_drops() -> None:
+    raws = [
+        ticker_to_raw("X", None, 1.0),  # type: ignore[arg-type]
+        ticker_to_raw("X", {"last": "abc", "timestamp": 1_000}, 1.0),
+        ticker_to_raw("X", {"last": float("inf"), "timestamp": 1_000}, 1.0),
+        ticker_to_raw("X", {"close": 5.0, "timestamp": "soon"}, 1.0),
+    ]
+    assert math.isnan(raws[0].price) and math.isnan(raws[1].price) and math.isnan(raws[2].price)
+    assert raws[3].price == 5.0 and raws[3].time == 1.0  # close stands in for last
+    batch = tickers_to_batch({f"S{i}": {"last": None} for i in range(3)}, 2.0)
+    screened = TickValidator().screen(batch, now=np.full(3, 2.0), live=True)
+    assert len(screened) == 0 and sum(screened.dropped.values()) == 3
+
+
+def test_tickers_to_batch_matches_per_ticker_conversion() -> None:
+    tickers = {t["symbol"]: t for t in _parsed("binance", "fetchTickers")[0].values()}
+    batch = tickers_to_batch(tickers, received=1.5)
+    singles = [ticker_to_raw(s, t, 1.5) for s, t in tickers.items()]
+    assert batch.symbols == list(tickers)
+    np.testing.assert_array_equal(batch.price, [r.price for r in singles])
+    np.testing.assert_array_equal(batch.time, [r.time for r in singles])
+    np.testing.assert_array_equal(batch.bid, [r.bid for r in singles])
+
+
+def test_real_trades_become_prints_with_volume() -> None:
+    trades = _parsed("binance", "fetchTrades")[0]
+    raws = trades_to_raw("BTC/USDT", trades, received=2e9)
+    assert [r.price for r in raws] == [t["price"] for t in trades]
+    assert [r.volume for r in raws] == [t["amount"] for t in trades]
+    assert [r.time for r in raws] == [t["timestamp"] / 1000 for t in trades]
+    broken = trades_to_raw("BTC/USDT", [None, {"price": 1.0}, {"timestamp": 5, "price": "x"}], 1.0)
+    assert len(broken) == 3
+    assert all(math.isnan(r.time) or math.isnan(r.price) for r in broken)
+
+
+def test_real_ohlcv_rows_become_start_stamped_bars() -> None:
+    for exchange in ("binance", "bybit", "okx"):
+        rows = _parsed(exchange, "fetchOHLCV")[0]
+        converted = ohlcv_to_bars("BTC/USDT", rows)
+        assert converted.refused == 0
+        assert [b.time.timestamp() * 1000 for b in converted.bars] == sorted(r[0] for r in rows)
+        first = min(rows, key=lambda r: r[0])
+        bar = converted.bars[0]
+        assert (bar.open, bar.high, bar.low, bar.close, bar.volume) == tuple(first[1:6])
+        assert bar.time.utcoffset().total_seconds() == 0
+
+
+def test_ohlcv_refuses_bad_rows_and_dedups_overlapping_pages() -> None:
+    good = [60_000, 10.0, 11.0, 9.0, 10.5, 3.0]
+    rows = [
+        good,
+        [60_000, 10.0, 12.0, 9.0, 11.0, 4.0],  # same minute again (next page): later wins
+        [120_000, 10.0, 9.0, 9.5, 9.6, 1.0],  # high below low
+        [180_000, 0.0, 1.0, 0.0, 1.0, 1.0],  # zero price
+        [240_000, None, 1.0, 1.0, 1.0, 1.0],  # missing open
+        "garbage",
+        [300_000],
+        [360_000, 10.0, 10.0, 10.0, 10.0, None],  # no volume: a usable bar with 0
+    ]
+    converted = ohlcv_to_bars("X", rows)
+    assert [b.time.timestamp() for b in converted.bars] == [60.0, 360.0]
+    assert converted.bars[0].high == 12.0 and converted.bars[1].volume == 0.0
+    assert converted.refused == 5
+
+
+def test_closed_bars_drops_the_forming_one() -> None:
+    bars = ohlcv_to_bars("X", [[m * 60_000, 1, 1, 1, 1, 1] for m in range(5)]).bars
+    assert len(closed_bars(bars, now=5 * 60.0)) == 5
+    assert len(closed_bars(bars, now=5 * 60.0 - 0.001)) == 4
