@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.models import Bar, Tick
 from app.feeds.backfill import BackfillWorker, Fetch
-from app.feeds.base import ErrorHandler, TickSink
+from app.feeds.base import ErrorHandler, Instrument, TickSink
 from app.market.gaps import Gap
 from app.market.pipeline import MarketPipeline
 from app.market.quality_types import RawTick
@@ -41,14 +41,27 @@ class FeedBridge(QObject):
     ``bars_changed(list[BarEvent])``: bars closed (by a tick or the clock) or revised.
     ``gaps_found(list[Gap])``: missing minutes just detected (a backfill is requested).
     ``backfill_done(Gap, list[Bar], str)``: a backfill's bars ('' or the error text).
+    ``backfill_bars(list[Bar])``: the same bars, emitted on the backfill thread so a
+    receiver on another worker thread (the rules) gets them in order with the live ticks,
+    without a hop through the GUI thread.
     ``error(str)``: a one-line description of an error the feed survived.
+
+    Feeds whose symbols arrive over time (an exchange, QMT) also use:
+    ``state_changed(str, str)`` (state, detail), ``markets_loaded(list[str])`` (symbols
+    the trader may add), ``instrument_ready(Instrument, list[Bar])`` (a symbol's history
+    is in: show it), ``symbol_failed(str, str)`` (symbol, why it stopped).
     """
 
     ticks_received = Signal(object)
     bars_changed = Signal(object)
     gaps_found = Signal(object)
     backfill_done = Signal(object, object, str)
+    backfill_bars = Signal(object)
     error = Signal(str)
+    state_changed = Signal(str, str)
+    markets_loaded = Signal(object)
+    instrument_ready = Signal(object, object)
+    symbol_failed = Signal(str, str)
 
     def __init__(self, pipeline: MarketPipeline | None = None) -> None:
         super().__init__()
@@ -72,6 +85,27 @@ class FeedBridge(QObject):
         """Report a survived error to the GUI thread as one line."""
         text = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
         self.error.emit(" ".join(text.split()))
+
+    def publish_state(self, state: str, detail: str = "") -> None:
+        """The feed's own state (connecting, live, reconnecting...) into its health."""
+        self.pipeline.health.set_state(state, detail)
+        self.state_changed.emit(state, detail)
+
+    def publish_markets(self, symbols: list[str]) -> None:
+        self.markets_loaded.emit(list(symbols))
+
+    def publish_instrument(self, instrument: Instrument, history: list[Bar]) -> None:
+        """A symbol is ready: register it (health row, bar slot) and seed the price checks
+        with its last close, before its first live print is published."""
+        symbol = instrument.symbol
+        self.pipeline.watch([symbol])
+        if history:
+            self.pipeline.set_instrument(symbol, name=instrument.name,
+                                         last_price=history[-1].close)
+        self.instrument_ready.emit(instrument, list(history))
+
+    def publish_symbol_failed(self, symbol: str, message: str) -> None:
+        self.symbol_failed.emit(symbol, " ".join(message.split()))
 
     def make_sink(self) -> TickSink:
         """A callable to pass as a feed's ``sink``."""
@@ -127,4 +161,6 @@ class FeedBridge(QObject):
     def _on_backfilled(self, gap: Gap, bars: list[Bar], error: str | None) -> None:
         """Runs on the backfill thread: book it, then tell the GUI thread."""
         self.pipeline.backfilled(gap, bars)
+        if bars:
+            self.backfill_bars.emit(bars)
         self.backfill_done.emit(gap, bars, error or "")
