@@ -39,6 +39,13 @@ def _demo_gap(text: str) -> object:
         ) from None
 
 
+def _symbol_list(text: str) -> list[str]:
+    symbols = [s.strip() for s in text.split(",") if s.strip()]
+    if not symbols:
+        raise argparse.ArgumentTypeError("expected symbols such as BTC/USDT,ETH/USDT")
+    return symbols
+
+
 def gui_arguments(argv: list[str]) -> argparse.Namespace:
     from app.storage.db import default_db_path
 
@@ -56,6 +63,14 @@ def gui_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo-gap", type=_demo_gap, default=None, metavar="SYMBOL:AFTER:BARS",
                         help="demo: drop BARS bars of SYMBOL after AFTER live bars, as if the "
                         "connection failed (the app detects the gap and backfills it)")
+    parser.add_argument("--exchange", default=None, metavar="ID",
+                        help="run a crypto exchange feed through ccxt (binance, bybit, okx, ...) "
+                        "instead of the saved feed setting")
+    parser.add_argument("--exchange-address", default=None, metavar="URL",
+                        help="developer: send the exchange's REST and websocket traffic to this "
+                        "address, e.g. a local test exchange at http://127.0.0.1:8765")
+    parser.add_argument("--symbols", type=_symbol_list, default=None, metavar="A,B",
+                        help="exchange symbols to watch, e.g. BTC/USDT,ETH/USDT")
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="developer: save a screenshot to this PNG after --screenshot-after s, then quit")
     parser.add_argument("--screenshot-after", type=float, default=5.0, help=argparse.SUPPRESS)

@@ -65,15 +65,19 @@ class Seen:
 class Rig:
     """Fake exchange + feed + bridge + engine, recorded; the market moves only when told."""
 
-    def __init__(self, exchange_id: str, *, live: str = "tickers", silence_s: float = 2.0,
+    def __init__(self, exchange_id: str, *, live: str = "auto", silence_s: float = 2.0,
                  symbols: tuple[str, ...] = (SYMBOL,)) -> None:
         self.market = FakeMarket(speed=60.0, start_index=START)
         self.market.pause()
         self.fake = FakeExchange(exchange_id, self.market, push_interval_s=0.05).start()
-        self.pipeline = MarketPipeline(exchange_id, clock=lambda _s: self.market.now_s())
+        # The market moves in 20 s jumps; prints of a minute arrive within one jump, so a
+        # minute is judged (closed, checked for gaps) one jump after it ended.
+        self.pipeline = MarketPipeline(exchange_id, clock=lambda _s: self.market.now_s(),
+                                       grace_s=25.0)
         self.bridge = FeedBridge(self.pipeline)
         self.lock = threading.Lock()
         self.seen = Seen([], Counter(), {}, [], [], [])
+        self.healed_at = 0
         rule = validate_rule({"task_name": "stop", "stock_code": SYMBOL,
                               "stop_loss": round(STOP_LEVEL, 2)}).with_changes(id=1)
         self.engine = RuleEngine([rule])
@@ -118,15 +122,16 @@ class Rig:
     def start(self) -> Rig:
         self.feed.start()
         self.bridge.start_clock(fetch=self.feed.backfill)
-        self.wait(lambda: self.feed.state == "live" and len(self.seen.ticks) > 0, 60,
+        self.wait(lambda: self.feed.state == "live" and bool(self.feed.instruments()), 60,
                   "the feed never went live")
+        time.sleep(0.3)  # streams subscribed: the next market minute is seen whole
         return self
 
     def minutes(self, count: int, *, settle: float = 0.4) -> None:
-        """Let ``count`` market minutes pass, one at a time, with prices flowing."""
-        for _ in range(count):
-            self.market.advance(60)
-            time.sleep(settle)
+        """Let ``count`` market minutes pass in 20 s steps, with prices flowing."""
+        for _ in range(count * 3):
+            self.market.advance(20)
+            time.sleep(settle / 3)
 
     def wait(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
@@ -155,7 +160,10 @@ class Rig:
         missing = [m for m in expected if counts[m] == 0]
         twice = {m: c for m, c in counts.items() if c > 1}
         assert not missing, f"minutes with no bar: {missing}"
-        assert not twice, f"minutes delivered twice: {twice}"
+        with self.lock:
+            backfilled = sorted(b.time.timestamp() for b in self.seen.backfilled)
+            closed = sorted(self.seen.closed)
+        assert not twice, f"minutes delivered twice: {twice}; live {closed}, backfilled {backfilled}"
 
     def stop_alerts(self) -> list:
         with self.lock:
@@ -179,8 +187,8 @@ def rig_factory(qapp) -> Iterator[Callable[..., Rig]]:  # noqa: ANN001 - pytest-
 def _outage_minutes(rig: Rig) -> tuple[float, float]:
     """First live minute after the history and the last minute before 'now'."""
     start_s = (rig.market.first_open_ms + START * CANDLE_MS) / 1000
-    now_minute = (rig.market.now_ms() // CANDLE_MS) * CANDLE_MS / 1000
-    return start_s + 60, now_minute - 60
+    judged = rig.market.now_s() - rig.pipeline.grace_s  # minutes ended by then are closed
+    return start_s + 60, (judged // 60) * 60 - 60
 
 
 def _run_outage(rig: Rig, break_it: Callable[[], None], heal: Callable[[], None]) -> None:
@@ -189,15 +197,35 @@ def _run_outage(rig: Rig, break_it: Callable[[], None], heal: Callable[[], None]
     break_it()
     rig.minutes(OUTAGE, settle=0.5)  # the clock finds the missing minutes meanwhile
     heal()
+    rig.healed_at = len(rig.seen.ticks)
     rig.wait(lambda: rig.feed.state == "live", 30, "the feed did not come back")
     rig.minutes(POST)
     rig.wait(lambda: len(rig.stop_alerts()) >= 1, 20, "the stop crossed in the outage was never reported")
-    time.sleep(0.5)
+    last = _outage_minutes(rig)[1]
+    rig.wait(lambda: rig.minute_counts()[last] > 0, 10, "the clock never closed the last minute")
+    time.sleep(0.3)
+
+
+def _assert_exact(rig: Rig, bars: list[Bar]) -> None:
+    """Bars equal the exchange's recorded candles (price exactly, volume to rounding)."""
+    assert bars
+    for bar in bars:
+        want = rig.market.recorded(SYMBOL, int(bar.time.timestamp() * 1000))
+        assert (bar.open, bar.high, bar.low, bar.close) == (want.o, want.h, want.l, want.c), bar
+        assert bar.volume == pytest.approx(want.v, rel=1e-6, abs=1e-8)
 
 
 def _assert_recovered(rig: Rig) -> None:
     first, last = _outage_minutes(rig)
     rig.assert_every_minute_once(first, last)
+    with rig.lock:
+        backfilled = list(rig.seen.backfilled)
+        live = [rig.seen.bars[t] for t in sorted(rig.seen.closed)]
+    _assert_exact(rig, backfilled)
+    if rig.feed.mode == "trades":  # every trade streamed: whole live minutes are exact
+        with rig.lock:
+            first_back = rig.seen.ticks[rig.healed_at].time.timestamp() // 60 * 60
+        _assert_exact(rig, [b for b in live if b.time.timestamp() > first_back])
     alerts = rig.stop_alerts()
     assert len(alerts) == 1, alerts
     assert alerts[0].source is AlertSource.BACKFILL
@@ -216,12 +244,40 @@ def test_history_then_live_prices(rig_factory, exchange_id: str) -> None:
                                rig.market.forming_open_ms())
     assert [(b.time.timestamp() * 1000, b.open, b.high, b.low, b.close) for b in history[:-1]] == [
         (float(r.open_ms), r.o, r.h, r.l, r.c) for r in recorded]
+    rig.minutes(3)
+    assert rig.feed.mode == "trades"
+    with rig.lock:
+        live = [rig.seen.bars[t] for t in sorted(rig.seen.closed)]
+    _assert_exact(rig, live[1:])  # the first live minute began before the subscription
+    snap = rig.pipeline.health.snapshot()
+    assert snap.dropped == 0 and snap.latency_p50_ms is not None
+
+
+@pytest.mark.parametrize("exchange_id", ["binance", "okx"])
+def test_ticker_stream_for_large_symbol_sets(rig_factory, exchange_id: str) -> None:
+    rig = rig_factory(exchange_id, live="tickers", symbols=(SYMBOL, "ETH/USDT"))
     rig.minutes(2)
-    last = rig.seen.ticks[-1]
+    assert rig.feed.mode == "tickers"
+    with rig.lock:
+        seen = {t.symbol for t in rig.seen.ticks}
+        last = [t for t in rig.seen.ticks if t.symbol == SYMBOL][-1]
+    assert seen == {SYMBOL, "ETH/USDT"}
     forming = rig.market.forming(SYMBOL)
     assert forming.l <= last.price <= forming.h
     drops = {r.value: n for r, n in rig.pipeline.health.snapshot().dropped_by_reason.items() if n}
     assert set(drops) <= {"duplicate"}, drops  # a paused market repeats its last snapshot
+
+
+def test_rest_polling_when_websockets_keep_failing(rig_factory) -> None:
+    rig = rig_factory("bybit")
+    rig.fake.reject_websockets(True)
+    rig.fake.drop_websockets()
+    rig.wait(lambda: rig.feed.mode == "polling" and rig.feed.state == "live", 30,
+             "the feed never fell back to REST polling")
+    before = len(rig.seen.ticks)
+    rig.minutes(2)
+    assert len(rig.seen.ticks) > before  # prices keep coming over REST
+    assert any(path.endswith("/tickers") for path, _ in rig.fake.requests)
 
 
 # ------------------------------------------------------------------ faults
@@ -300,6 +356,9 @@ def test_unknown_symbol_stops_alone(rig_factory) -> None:
 def test_symbol_added_while_running(rig_factory) -> None:
     rig = rig_factory("binance")
     rig.feed.add_symbol("ETH/USDT")
+    rig.wait(lambda: len(rig.feed.instruments()) == 2, 20, "the added symbol got no history")
+    time.sleep(0.3)
+    rig.minutes(1)
     rig.wait(lambda: any(t.symbol == "ETH/USDT" for t in rig.seen.ticks), 20,
              "the added symbol never streamed")
     assert len(rig.feed.history("ETH/USDT")) >= HISTORY

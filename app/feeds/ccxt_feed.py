@@ -202,6 +202,7 @@ class CcxtFeed:
         self._connected = threading.Event()  # REST usable: backfills may run
         self._backfills_waiting = 0
         self._buffer: list[RawTick] = []
+        self._last_trade_ms: dict[str, int] = {}  # per symbol: newest trade streamed
         self._last_data = _time.monotonic()
         self._attempt = 0
         self._ws_failures = 0
@@ -484,7 +485,8 @@ class CcxtFeed:
         """Run the streams until one fails (raised) or the feed is stopped (cancelled)."""
         assert self._changed is not None
         streams: dict[str, asyncio.Task] = {}
-        helpers = [asyncio.ensure_future(self._watchdog()), asyncio.ensure_future(self._flusher())]
+        helpers = [asyncio.ensure_future(self._watchdog(exchange, mode)),
+                   asyncio.ensure_future(self._flusher())]
         self._last_data = _time.monotonic()
         changed_wait: asyncio.Task | None = None
         try:
@@ -525,6 +527,7 @@ class CcxtFeed:
             for symbol in list(streams):
                 if symbol not in ready:
                     streams.pop(symbol).cancel()
+                    self._last_trade_ms.pop(symbol, None)
         else:
             key = ",".join(sorted(ready))
             if key not in streams:
@@ -620,6 +623,7 @@ class CcxtFeed:
                 return pending.result()
 
     async def _trades_stream(self, exchange: Any, symbol: str) -> None:
+        self._last_trade_ms.setdefault(symbol, int(self.clock() * 1000))
         while True:
             pending = asyncio.ensure_future(exchange.watch_trades(symbol))
             try:
@@ -633,7 +637,14 @@ class CcxtFeed:
                     return
                 raise
             self._received()
-            self._buffer.extend(trades_to_raw(symbol, trades or (), self.clock()))
+            raws = trades_to_raw(symbol, trades or (), self.clock())
+            # one message may carry several trades, newest first (okx): the validator
+            # would refuse all but the newest as out of order
+            raws.sort(key=lambda r: (r.time != r.time, r.time))
+            newest = max((r.time for r in raws if r.time == r.time), default=None)
+            if newest is not None:
+                self._last_trade_ms[symbol] = max(self._last_trade_ms[symbol], int(newest * 1000))
+            self._buffer.extend(raws)
 
     async def _tickers_stream(self, exchange: Any, symbols: list[str]) -> None:
         wanted = set(symbols)
@@ -694,13 +705,36 @@ class CcxtFeed:
             if self.mode != "polling":
                 self._ws_failures = 0
 
-    async def _watchdog(self) -> None:
+    async def _watchdog(self, exchange: Any, mode: str) -> None:
+        """Silence beyond ``silence_s`` is a dead stream, except on a trades stream whose
+        market really is quiet: there REST decides (a later minute with volume than our
+        last trade means trades were missed)."""
         silence = self.config.silence_s
         while True:
             await asyncio.sleep(min(1.0, silence / 4))
             quiet = _time.monotonic() - self._last_data
-            if quiet > silence:
-                raise FeedSilent(f"no data for {quiet:.0f} s")
+            if quiet <= silence:
+                continue
+            if mode == "trades" and not await self._trades_missed(exchange):
+                log.debug("%s: no trades for %.0f s, and none were made", self.config.exchange_id, quiet)
+                self._last_data = _time.monotonic()
+                continue
+            raise FeedSilent(f"no data for {quiet:.0f} s")
+
+    async def _trades_missed(self, exchange: Any) -> bool:
+        """Whether the exchange traded a symbol in a minute after the last trade we got."""
+        for symbol, last_ms in list(self._last_trade_ms.items()):
+            minute = last_ms // _MINUTE_MS * _MINUTE_MS
+            rows = await asyncio.wait_for(
+                exchange.fetch_ohlcv(symbol, "1m", since=minute, limit=5),
+                self.config.request_timeout_s)
+            for row in rows or ():
+                try:
+                    if row[0] > minute and float(row[5] or 0) > 0:
+                        return True
+                except (TypeError, ValueError, IndexError):
+                    continue
+        return False
 
     async def _flusher(self) -> None:
         while True:

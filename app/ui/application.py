@@ -12,15 +12,19 @@ import asyncio
 import logging
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from app.core.models import Bar
 from app.feeds.bridge import FeedBridge
+from app.feeds.ccxt_feed import CcxtFeed, ExchangeConfig
+from app.feeds.credentials import CredentialStore, CredentialStoreError
 from app.feeds.demo import DemoFeed, DemoGap
 from app.market.gaps import Gap
 from app.market.pipeline import MarketPipeline
@@ -28,6 +32,7 @@ from app.market.quotes import previous_close
 from app.monitors import sessions
 from app.resources import RESOURCES_DIR
 from app.services.monitor_worker import MonitorThread
+from app.ui.feed_settings import FeedSettingsDialog
 from app.ui.i18n import install_translators, resolve_language
 from app.ui.main_window import MainWindow
 from app.ui.settings import AppSettings
@@ -56,14 +61,23 @@ class Session(QObject):
         speed: float | None,
         history_bars: int,
         demo_gap: DemoGap | None = None,
+        exchange: ExchangeConfig | None = None,
+        exchange_clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings
         self.monitor = MonitorThread(db_path)
-        # The demo replays recorded data: its clock is the replay's, per symbol.
-        self.pipeline = MarketPipeline("demo", clock=self._feed_clock, replay=True)
+        self.exchange_feed: CcxtFeed | None = None
+        if exchange is None:
+            # The demo replays recorded data: its clock is the replay's, per symbol.
+            self.pipeline = MarketPipeline("demo", clock=self._feed_clock, replay=True)
+        else:
+            clock = exchange_clock or time.time
+            self.pipeline = MarketPipeline(exchange.exchange_id, clock=lambda _s: clock())
         self.bridge = FeedBridge(self.pipeline)
         self.window = MainWindow(settings=settings, worker=self.monitor.worker, db_path=db_path)
         self.window.add_feed_health(self.pipeline.health)
+        self.window.feed_settings_requested.connect(self._edit_feed_settings)
         self.feed: DemoFeed | None = None
         self._demo_gap = demo_gap
         self._database_open = False
@@ -75,13 +89,47 @@ class Session(QObject):
         self.bridge.error.connect(self.window.show_error)
         self.bridge.gaps_found.connect(self.window.on_gaps_found)
         self.bridge.backfill_done.connect(self._on_backfilled)
+        # Straight to the rules' thread, in order with the live ticks (no GUI hop).
+        self.bridge.backfill_bars.connect(self.monitor.worker.bars_received)
         self.monitor.worker.opened.connect(self._on_database_opened)
         self.feed_loaded.connect(self._on_feed_loaded)
         self.feed_failed.connect(self.window.show_error)
+        if exchange is not None:
+            self._wire_exchange(exchange, exchange_clock)
+
+    def _wire_exchange(self, config: ExchangeConfig, clock: Callable[[], float] | None) -> None:
+        keys = None
+        store = CredentialStore()
+        try:
+            if store.available():
+                keys = store.load(config.exchange_id)
+            else:
+                log.info("no OS keyring: %s streams public data without API keys",
+                         config.exchange_id)
+        except CredentialStoreError as exc:  # public data needs no keys: say it, go on
+            log.warning("%s", exc)
+        self.exchange_feed = CcxtFeed(config, self.bridge, keys=keys,
+                                      clock=clock or time.time)
+        self.window.attach_exchange(config.exchange_id, config.symbols)
+        self.bridge.markets_loaded.connect(self.window.on_markets_loaded)
+        self.bridge.instrument_ready.connect(self.window.add_instrument)
+        self.bridge.symbol_failed.connect(self.window.on_symbol_failed)
+        self.window.symbol_add_requested.connect(self._add_exchange_symbol)
+
+    def _add_exchange_symbol(self, symbol: str) -> None:
+        """The trader added a symbol: stream it now and remember it for the next start."""
+        feed = self.exchange_feed
+        if feed is None:
+            return
+        feed.add_symbol(symbol)
+        self.window.watchlist.add_symbol(symbol, QCoreApplication.translate("MainWindow", "loading…"))
+        symbols = list(dict.fromkeys([*self.settings.exchange_symbols, symbol]))
+        self.settings.exchange_symbols = symbols
 
     def start(self) -> None:
         self.monitor.start()
-        threading.Thread(target=self._load_feed, name="feed-loader", daemon=True).start()
+        if self.exchange_feed is None:
+            threading.Thread(target=self._load_feed, name="feed-loader", daemon=True).start()
 
     def _load_feed(self) -> None:
         try:
@@ -103,10 +151,8 @@ class Session(QObject):
         return feed.clock(symbol) if feed is not None else float("nan")
 
     def _on_backfilled(self, gap: Gap, bars: list[Bar], error: str) -> None:
-        """Backfilled minutes: onto the chart, and through the rules with bar semantics."""
+        """Backfilled minutes onto the chart (the rules got them from ``backfill_bars``)."""
         self.window.on_backfilled(gap, bars, error)
-        if bars:
-            self.monitor.worker.bars_received.emit(bars)
 
     def _on_feed_loaded(self, feed: DemoFeed) -> None:
         if self._stopping:
@@ -118,7 +164,22 @@ class Session(QObject):
 
     def _on_database_opened(self, *_args: object) -> None:
         self._database_open = True
+        feed = self.exchange_feed
+        if feed is not None and not feed.is_running and not self._stopping:
+            feed.start()  # rules are loaded: no price is judged against an empty rule set
+            self.bridge.start_clock(fetch=feed.backfill)
+            return
         self._start_feed_when_ready()
+
+    def _edit_feed_settings(self) -> None:
+        """Settings → Price feed…: the choice takes effect on restart (offered at once)."""
+        dialog = FeedSettingsDialog(self.settings, CredentialStore(),
+                                    markets=self.exchange_feed.market_symbols()
+                                    if self.exchange_feed is not None else None,
+                                    parent=self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings.sync()
+            self.window.offer_restart(QCoreApplication.translate("MainWindow", "Price feed"))
 
     def _start_feed_when_ready(self) -> None:
         if self.feed is not None and self._database_open and not self.feed.is_running and not self._stopping:
@@ -144,6 +205,8 @@ class Session(QObject):
         self._stopping = True
         if self.feed is not None:
             self.feed.stop()
+        if self.exchange_feed is not None:
+            self.exchange_feed.stop()
         self.bridge.stop_clock()
         self.pipeline.health.set_state("stopped")
         self.window.shutdown()
@@ -157,14 +220,33 @@ def build_session(
     speed: float | None = None,
     history_bars: int = 240,
     demo_gap: DemoGap | None = None,
+    exchange: ExchangeConfig | None = None,
+    exchange_clock: Callable[[], float] | None = None,
 ) -> Session:
     """Wire feed → bridge → (window, monitor worker) and start the background work."""
     session = Session(
         db_path=db_path, settings=settings, speed=speed, history_bars=history_bars,
-        demo_gap=demo_gap,
+        demo_gap=demo_gap, exchange=exchange, exchange_clock=exchange_clock,
     )
     session.start()
     return session
+
+
+def exchange_from(args: argparse.Namespace, settings: AppSettings) -> ExchangeConfig | None:
+    """The exchange feed to run: command-line switches win over the saved settings;
+    None = the demo. Raises ValueError (with the field and reason) for a bad choice."""
+    exchange_id = getattr(args, "exchange", None)
+    if exchange_id is None and settings.feed_kind != "exchange":
+        return None
+    exchange_id = exchange_id or settings.exchange_id
+    symbols = getattr(args, "symbols", None) or settings.exchange_symbols
+    address = getattr(args, "exchange_address", None)
+    return ExchangeConfig(
+        exchange_id=exchange_id,
+        symbols=tuple(symbols),
+        market_type=settings.exchange_market_type,
+        address=settings.exchange_address if address is None else address,
+    )
 
 
 def _install_excepthooks() -> None:
@@ -206,9 +288,14 @@ def run_gui(args: argparse.Namespace) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    try:
+        exchange = exchange_from(args, settings)
+    except ValueError as exc:  # a bad setting must not keep the app from starting
+        log.error("exchange feed not started, running the demo: %s", exc)
+        exchange = None
     session = build_session(
         db_path=args.db, settings=settings, speed=args.speed, history_bars=args.history_bars,
-        demo_gap=getattr(args, "demo_gap", None),
+        demo_gap=getattr(args, "demo_gap", None), exchange=exchange,
     )
     session.window.closed.connect(app.quit)
     session.window.show()

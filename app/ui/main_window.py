@@ -50,6 +50,7 @@ from app.ui.popup import PopupManager
 from app.ui.rule_text import paused_notice
 from app.ui.settings import AppSettings
 from app.ui.sound import AlertSound
+from app.ui.symbol_search import SymbolSearchBox
 from app.ui.tray import AlertTray
 from app.ui.watchlist import Watchlist
 
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
     """Composes the panels and routes feed, worker and user signals between them."""
 
     closed = Signal()
+    symbol_add_requested = Signal(str)  # the trader added a symbol (exchange feeds)
+    feed_settings_requested = Signal()
 
     def __init__(
         self,
@@ -139,9 +142,20 @@ class MainWindow(QMainWindow):
     def _build_watchlist_dock(self) -> None:
         self.watchlist = Watchlist()
         self.watchlist.symbol_selected.connect(self.show_symbol)
+        # The add-symbol box appears once an exchange feed is attached (the demo's
+        # symbols are fixed).
+        self.symbol_search = SymbolSearchBox()
+        self.symbol_search.symbol_chosen.connect(self.symbol_add_requested)
+        self.symbol_search.setVisible(False)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.symbol_search)
+        column.addWidget(self.watchlist, 1)
         dock = QDockWidget(self.tr("Watchlist"), self)
         dock.setObjectName("watchlistDock")
-        dock.setWidget(self.watchlist)
+        dock.setWidget(holder)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.watchlist_dock = dock
 
@@ -169,15 +183,15 @@ class MainWindow(QMainWindow):
             "QLabel { background: #ffb300; color: #000; font-weight: bold; padding: 2px 8px; }"
         )
         bar.addWidget(self.demo_label)
-        bar.addSeparator()
-        bar.addWidget(QLabel(self.tr("Replay speed")))
+        separator = bar.addSeparator()
+        label = bar.addWidget(QLabel(self.tr("Replay speed")))
         self.speed_box = QComboBox()
         for speed in SPEEDS:
             self.speed_box.addItem(f"{speed:g}×", speed)
         current = min(SPEEDS, key=lambda s: abs(s - self.settings.demo_speed))
         self.speed_box.setCurrentIndex(SPEEDS.index(current))
         self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
-        bar.addWidget(self.speed_box)
+        self.speed_actions = [separator, label, bar.addWidget(self.speed_box)]
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -200,6 +214,10 @@ class MainWindow(QMainWindow):
         self.sound_action.setChecked(self.settings.sound_enabled)
         self.sound_action.toggled.connect(self._toggle_sound)
         settings_menu.addAction(self.sound_action)
+        feed_action = QAction(self.tr("Price &feed…"), self)
+        feed_action.triggered.connect(self.feed_settings_requested)
+        settings_menu.addAction(feed_action)
+        self.feed_action = feed_action
 
     def _build_status_bar(self) -> None:
         self.feed_status = QLabel()
@@ -236,24 +254,55 @@ class MainWindow(QMainWindow):
         """Fill watchlist and chart from a loaded feed's instruments and history."""
         self.feed = feed
         feed.set_speed(float(self.speed_box.currentData()))
-        names: dict[str, str] = {}
         for instrument in feed.instruments():
-            symbol = instrument.symbol
-            tz = market_timezone(symbol)
-            self.instruments[symbol] = instrument
+            self.add_instrument(instrument, feed.history(instrument.symbol))
+
+    def attach_exchange(self, exchange_id: str, symbols: Sequence[str]) -> None:
+        """An exchange feed: its name instead of the demo banner, the add-symbol box, and
+        the configured symbols listed (quotes appear when their history arrives)."""
+        self.demo_label.setText(self.tr("LIVE — %1").replace("%1", exchange_id))
+        self.demo_label.setStyleSheet(
+            "QLabel { background: #1565c0; color: #fff; font-weight: bold; padding: 2px 8px; }")
+        for action in self.speed_actions:
+            action.setVisible(False)
+        self.symbol_search.set_exchange(exchange_id)
+        self.symbol_search.setVisible(True)
+        for symbol in symbols:
+            self.watchlist.add_symbol(symbol, self.tr("loading…"))
+
+    def add_instrument(self, instrument: Instrument, history: Sequence[Bar]) -> None:
+        """A symbol's history is in: chart series, quote, watchlist row, rule form."""
+        symbol = instrument.symbol
+        tz = market_timezone(symbol)
+        self.instruments[symbol] = instrument
+        series = self.series.get(symbol)
+        if series is None:
             series = BarSeries(symbol, tz)
-            history = feed.history(symbol)
-            series.load(history)
-            quote = Quote(symbol, tz, instrument.prev_close)
-            quote.seed(history)
+            series.load(list(history))
             self.series[symbol] = series
-            self.quotes[symbol] = quote
-            self.watchlist.add_symbol(symbol, instrument.name, instrument.price_decimals)
-            self.watchlist.update_quote(quote)
-            names[symbol] = instrument.name
-        self.monitor_panel.set_instruments(names)
-        if self.watchlist.symbols():
-            self.watchlist.select_symbol(self.watchlist.symbols()[0])
+        else:
+            series.merge(list(history))
+        quote = Quote(symbol, tz, instrument.prev_close)
+        quote.seed(list(history))
+        self.quotes[symbol] = quote
+        self.watchlist.add_symbol(symbol, instrument.name, instrument.price_decimals)
+        self.watchlist.set_name(symbol, instrument.name)
+        self.watchlist.update_quote(quote)
+        self.monitor_panel.set_instruments({s: i.name for s, i in self.instruments.items()})
+        if self.current_symbol is None:
+            self.watchlist.select_symbol(symbol)
+            self.show_symbol(symbol)
+        elif symbol == self.current_symbol:
+            self.chart.refresh()
+
+    def on_markets_loaded(self, symbols: Sequence[str]) -> None:
+        self.symbol_search.set_symbols(list(symbols))
+
+    def on_symbol_failed(self, symbol: str, message: str) -> None:
+        """A symbol the exchange refused: said on its row and in the status bar."""
+        self.watchlist.add_symbol(symbol, "")
+        self.watchlist.set_name(symbol, self.tr("stopped: %1").replace("%1", message))
+        self.show_error(self.tr("%1 stopped: %2").replace("%1", symbol).replace("%2", message))
 
     # ----- feed ------------------------------------------------------------
     def on_ticks(self, ticks: Sequence[Tick]) -> None:
@@ -484,11 +533,12 @@ class MainWindow(QMainWindow):
             return
         self.settings.language = code
         self.settings.sync()
+        self.offer_restart(self.tr("Language"))
+
+    def offer_restart(self, title: str) -> None:
+        """A setting that applies on restart was saved: offer to restart now."""
         answer = QMessageBox.question(
-            self,
-            self.tr("Language"),
-            self.tr("The new language is used after a restart. Restart now?"),
-        )
+            self, title, self.tr("The change is used after a restart. Restart now?"))
         if answer == QMessageBox.StandardButton.Yes:
             QProcess.startDetached(sys.executable, sys.argv)
             self.close()

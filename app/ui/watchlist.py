@@ -43,10 +43,10 @@ class Watchlist(QTableWidget):
 
     def add_symbol(self, symbol: str, name: str, decimals: int | None = None) -> None:
         """``decimals``: the instrument's price precision, so 84976.00 does not show as 84976."""
-        if symbol in self._rows:
-            return
         if decimals is not None:
             self._decimals[symbol] = decimals
+        if symbol in self._rows:
+            return
         row = self.rowCount()
         self.insertRow(row)
         self._rows[symbol] = row
@@ -56,6 +56,11 @@ class Watchlist(QTableWidget):
             item = QTableWidgetItem("—")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, column, item)
+
+    def set_name(self, symbol: str, name: str) -> None:
+        row = self._rows.get(symbol)
+        if row is not None:
+            self.item(row, 1).setText(name)
 
     def symbols(self) -> list[str]:
         return list(self._rows)

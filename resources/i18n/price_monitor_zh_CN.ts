@@ -227,6 +227,49 @@
     </message>
 </context>
 <context>
+    <name>ApiKeyFields</name>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="91"/>
+        <source>API keys (optional)</source>
+        <translation>API 密钥（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="96"/>
+        <source>Only needed for account data; public prices need no keys. Stored in the operating system&apos;s keyring, never in files.</source>
+        <translation>仅在需要账户数据时填写，公开行情无需密钥。密钥保存在操作系统的钥匙串中，绝不写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="103"/>
+        <source>Forget stored keys</source>
+        <translation>删除已保存的密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="108"/>
+        <source>API key:</source>
+        <translation>API Key：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="109"/>
+        <source>Secret:</source>
+        <translation>Secret Key：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="110"/>
+        <source>Passphrase:</source>
+        <translation>Passphrase（口令）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="129"/>
+        <source>Stored — leave empty to keep</source>
+        <translation>已保存——留空则保留</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="129"/>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+</context>
+<context>
     <name>CandleChart</name>
     <message>
         <location filename="../../app/ui/chart.py" line="188"/>
@@ -572,160 +615,303 @@
     </message>
 </context>
 <context>
+    <name>FeedSettingsDialog</name>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="248"/>
+        <source>Data feed</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="262"/>
+        <source>Demo (recorded data)</source>
+        <translation>演示（回放历史行情）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="263"/>
+        <source>Crypto exchange (ccxt)</source>
+        <translation>加密货币交易所（ccxt）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="283"/>
+        <source>Spot</source>
+        <translation>现货</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="284"/>
+        <source>Perpetual swap</source>
+        <translation>永续合约</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="293"/>
+        <source>Empty = the exchange&apos;s own servers; e.g. http://127.0.0.1:8765</source>
+        <translation>留空 = 使用交易所官方服务器；例如 http://127.0.0.1:8765</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="351"/>
+        <source>The stored API keys for %1 were deleted.</source>
+        <translation>已删除 %1 保存的 API 密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="382"/>
+        <source>Crypto exchange</source>
+        <translation>加密货币交易所</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="384"/>
+        <source>Exchange:</source>
+        <translation>交易所：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="386"/>
+        <source>Market type:</source>
+        <translation>市场类型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="387"/>
+        <source>Symbols:</source>
+        <translation>交易对：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="389"/>
+        <source>Server address (developer: local test exchange):</source>
+        <translation>服务器地址（开发者：本地测试交易所）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="453"/>
+        <source>The operating system keyring is not available here, so API keys cannot be saved. Public market data works without them.</source>
+        <translation>本机的系统钥匙串不可用，无法保存 API 密钥。公开行情数据无需密钥即可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="462"/>
+        <source>The operating system keyring could not be read, so API keys cannot be saved. Public market data works without them.</source>
+        <translation>无法读取系统钥匙串，无法保存 API 密钥。公开行情数据无需密钥即可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="468"/>
+        <source>API keys for %1 are stored in the keyring.</source>
+        <translation>%1 的 API 密钥已保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="470"/>
+        <source>No API keys stored for %1.</source>
+        <translation>尚未保存 %1 的 API 密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="494"/>
+        <source>Choose an exchange.</source>
+        <translation>请选择交易所。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="496"/>
+        <source>Unknown exchange: %1</source>
+        <translation>未知交易所：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="500"/>
+        <source>Add at least one symbol.</source>
+        <translation>请至少添加一个交易对。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="510"/>
+        <source>Invalid server address — use http://host:port, e.g. http://127.0.0.1:8765 (%1)</source>
+        <translation>服务器地址无效——请使用 http://主机:端口 格式，例如 http://127.0.0.1:8765（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="517"/>
+        <source>Enter both the API key and the secret.</source>
+        <translation>请同时填写 API Key 和 Secret Key。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="523"/>
+        <source>The operating system keyring is not available, so the stored API keys for %1 were not deleted. (%2)</source>
+        <translation>系统钥匙串不可用，未能删除 %1 保存的 API 密钥。（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="528"/>
+        <source>The operating system keyring is not available, so the API keys for %1 were not saved and no setting was changed. Clear the key fields to continue without keys. (%2)</source>
+        <translation>系统钥匙串不可用，%1 的 API 密钥未保存，设置也未作任何更改。清空密钥输入框即可不用密钥继续。（%2）</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="84"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93"/>
+        <location filename="../../app/ui/main_window.py" line="96"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142"/>
+        <location filename="../../app/ui/main_window.py" line="156"/>
         <source>Watchlist</source>
         <translation>自选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>Alert history</source>
         <translation>预警记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>Rules and alerts</source>
         <translation>监控与预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164"/>
+        <location filename="../../app/ui/main_window.py" line="178"/>
         <source>Feed</source>
         <translation>行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>DEMO DATA — replaying recorded market data</source>
         <translation>演示数据 — 正在回放历史行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>Replay speed</source>
         <translation>回放速度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191"/>
-        <location filename="../../app/ui/main_window.py" line="489"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="536"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Follow system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Alert sound</source>
         <translation>预警声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
+        <source>Price &amp;feed…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
+        <source>LIVE — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="271"/>
+        <source>loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="304"/>
+        <source>stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="305"/>
+        <source>%1 stopped: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>Feed silent — alerts are blind</source>
         <translation>行情源无数据 — 提醒暂时失效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="347"/>
         <source>Feed back</source>
         <translation>行情已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>%1 is delivering prices again; alerts are watching.</source>
         <translation>%1 已恢复推送行情，提醒继续监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
         <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>Backfill of %1 failed: %2</source>
         <translation>%1 补数失败：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
         <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>%1: gap of %2 minute(s) filled from backfill</source>
         <translation>%1：已补齐 %2 分钟的数据缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="439"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="408"/>
+        <location filename="../../app/ui/main_window.py" line="457"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="458"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="478"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="480"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -734,14 +920,14 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="443"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
-        <source>The new language is used after a restart. Restart now?</source>
-        <translation>新语言将在重启后生效。现在重启吗？</translation>
+        <location filename="../../app/ui/main_window.py" line="541"/>
+        <source>The change is used after a restart. Restart now?</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1783,6 +1969,57 @@ A new, empty database is in use. Nothing was deleted.</source>
     </message>
 </context>
 <context>
+    <name>SymbolListEditor</name>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="146"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="150"/>
+        <source>Symbols separated by commas, e.g. BTC/USDT, ETH/USDT</source>
+        <translation>多个交易对用逗号分隔，例如 BTC/USDT, ETH/USDT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="151"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="210"/>
+        <source>Not a symbol: %1</source>
+        <translation>不是有效的交易对：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SymbolSearchBox</name>
+    <message>
+        <location filename="../../app/ui/symbol_search.py" line="72"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/symbol_search.py" line="150"/>
+        <source>Unknown symbol on %1: %2</source>
+        <translation>%1 上没有该交易对：%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/symbol_search.py" line="152"/>
+        <source>Unknown symbol: %1</source>
+        <translation>未知交易对：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/symbol_search.py" line="161"/>
+        <source>Search symbol, e.g. BTC/USDT or btcusdt</source>
+        <translation>搜索交易对，例如 BTC/USDT 或 btcusdt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/symbol_search.py" line="164"/>
+        <source>Loading markets…</source>
+        <translation>正在加载交易对…</translation>
+    </message>
+</context>
+<context>
     <name>Watchlist</name>
     <message>
         <location filename="../../app/ui/watchlist.py" line="33"/>
@@ -1803,6 +2040,19 @@ A new, empty database is in use. Nothing was deleted.</source>
         <location filename="../../app/ui/watchlist.py" line="33"/>
         <source>Change</source>
         <translation>涨跌幅</translation>
+    </message>
+</context>
+<context>
+    <name>self.window</name>
+    <message>
+        <location filename="../../app/ui/application.py" line="120"/>
+        <source>loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="177"/>
+        <source>Price feed</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
