@@ -78,6 +78,8 @@ class Rig:
         self.lock = threading.Lock()
         self.seen = Seen([], Counter(), {}, [], [], [])
         self.healed_at = 0
+        self.attempts: list[int] = []
+        self.retry_times: list[float] = []
         rule = validate_rule({"task_name": "stop", "stock_code": SYMBOL,
                               "stop_loss": round(STOP_LEVEL, 2)}).with_changes(id=1)
         self.engine = RuleEngine([rule])
@@ -98,6 +100,10 @@ class Rig:
     # ----- recording (feed, clock and backfill threads)
     def _on_state(self, state: str, detail: str) -> None:
         self.seen.states.append((state, detail))
+        if state == "reconnecting":
+            snap = self.pipeline.health.snapshot()
+            self.attempts.append(snap.reconnect_attempt)
+            self.retry_times.append(snap.next_retry_at)
 
     def _on_ticks(self, ticks: list[Tick]) -> None:
         with self.lock:
@@ -327,7 +333,8 @@ def test_http_errors_while_reconnecting(rig_factory, status: int) -> None:
     details = " ".join(d for s, d in rig.seen.states if s == "reconnecting")
     expected = "DDoSProtection" if status == 429 else "ExchangeNotAvailable"
     assert expected in details  # the reason is shown with the attempt and next try
-    assert "#1" in details
+    assert max(rig.attempts, default=0) >= 2, (rig.attempts, rig.seen.states)
+    assert all(at > time.time() - 120 for at in rig.retry_times)
 
 
 @pytest.mark.parametrize("kind", ["json", "fields"])

@@ -25,6 +25,7 @@ from app.ui.feed_health import (
     health_summary,
     reason_label,
     state_label,
+    state_text,
 )
 from app.ui.i18n import install_translators
 
@@ -155,6 +156,22 @@ def test_summary_line_carries_the_numbers() -> None:
     quiet.set_state("reconnecting", "timeout", now=W0)
     text = health_summary(quiet.snapshot(now=W0 + 1))
     assert text == "qmt: Reconnecting (timeout) · 0.0 ticks/s · dropped 0"  # no latency yet
+
+
+def test_reconnecting_shows_the_attempt_and_the_next_try(panel: FeedHealthPanel) -> None:
+    health = FeedHealth("binance", [CRYPTO], now=W0)
+    retry_at = datetime(2026, 3, 9, 10, 15, 30).timestamp()  # local time, as shown
+    health.set_state("reconnecting", "NetworkError: closed", now=W0, attempt=3, retry_at=retry_at)
+    snap = health.snapshot(now=W0 + 1)
+    assert (snap.reconnect_attempt, snap.next_retry_at) == (3, retry_at)
+    assert state_text(snap) == "Reconnecting — attempt 3, next try at 10:15:30"
+    assert health_summary(snap).startswith(
+        "binance: Reconnecting — attempt 3, next try at 10:15:30 (NetworkError: closed)")
+    panel.update_snapshots([snap])
+    assert panel.feed_table.item(0, 1).text() == state_text(snap)
+    assert "NetworkError" in panel.feed_table.item(0, 1).toolTip()
+    health.set_state("live", now=W0 + 2)
+    assert state_text(health.snapshot(now=W0 + 3)) == "Live"  # the attempt is cleared
 
 
 def test_summary_warns_that_alerts_are_blind_when_stale() -> None:

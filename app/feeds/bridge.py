@@ -86,9 +86,11 @@ class FeedBridge(QObject):
         text = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
         self.error.emit(" ".join(text.split()))
 
-    def publish_state(self, state: str, detail: str = "") -> None:
-        """The feed's own state (connecting, live, reconnecting...) into its health."""
-        self.pipeline.health.set_state(state, detail)
+    def publish_state(self, state: str, detail: str = "", *, attempt: int = 0,
+                      retry_at: float | None = None) -> None:
+        """The feed's own state (connecting, live, reconnecting with its attempt and the
+        wall-clock time of the next try) into its health."""
+        self.pipeline.health.set_state(state, detail, attempt=attempt, retry_at=retry_at)
         self.state_changed.emit(state, detail)
 
     def publish_markets(self, symbols: list[str]) -> None:

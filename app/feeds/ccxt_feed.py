@@ -39,7 +39,7 @@ import threading
 import time as _time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from app.core.models import Bar
@@ -73,7 +73,8 @@ class FeedOutput(Protocol):
 
     def publish(self, ticks: Sequence[RawTick] | RawBatch) -> None: ...
     def publish_error(self, exc: BaseException | str) -> None: ...
-    def publish_state(self, state: str, detail: str = "") -> None: ...
+    def publish_state(self, state: str, detail: str = "", *, attempt: int = 0,
+                      retry_at: float | None = None) -> None: ...
     def publish_markets(self, symbols: list[str]) -> None: ...
     def publish_instrument(self, instrument: Instrument, history: list[Bar]) -> None: ...
     def publish_symbol_failed(self, symbol: str, message: str) -> None: ...
@@ -361,10 +362,11 @@ class CcxtFeed:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(changed.set)
 
-    def _set_state(self, state: str, detail: str = "") -> None:
+    def _set_state(self, state: str, detail: str = "", *, attempt: int = 0,
+                   retry_at: float | None = None) -> None:
         self.state = state
         try:
-            self._output.publish_state(state, detail)
+            self._output.publish_state(state, detail, attempt=attempt, retry_at=retry_at)
         except Exception:
             log.exception("publishing feed state failed")
 
@@ -427,13 +429,12 @@ class CcxtFeed:
                             self.config.polling_before_ws_retry_s)
                 self._ws_failures = 0
         delay = self.config.backoff.delay(self._attempt, kind, _retry_after(exc))
-        at = datetime.now().astimezone() + timedelta(seconds=delay)
-        detail = f"#{self._attempt}, {at:%H:%M:%S} · {why}"
         log.warning("%s: %s; reconnect attempt %d in %.1f s", self.config.exchange_id, why,
                     self._attempt, delay)
         if isinstance(exc, FeedSilent):
             self._set_state("stale", why)
-        self._set_state("reconnecting", detail)
+        self._set_state("reconnecting", why, attempt=self._attempt,
+                        retry_at=_time.time() + delay)
         await asyncio.sleep(delay)
         return True
 

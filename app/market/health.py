@@ -95,6 +95,8 @@ class HealthSnapshot:
     state: str
     reported_state: str
     detail: str
+    reconnect_attempt: int  # 0 unless reconnecting: the attempt about to be made
+    next_retry_at: float | None  # wall-clock epoch s of that attempt
     ticks_per_s: float
     accepted: int
     dropped: int
@@ -145,6 +147,8 @@ class FeedHealth:
         self._lock = threading.Lock()
         self._state = "connecting"
         self._detail = ""
+        self._attempt = 0
+        self._retry_at: float | None = None
         self._since = start  # silence is measured from here until the first tick
         self._last_tick: float | None = None  # wall time of the last accepted tick
         self._rate = TickRateMeter(rate_window_s)
@@ -162,7 +166,8 @@ class FeedHealth:
         self._stale_since: float | None = None
 
     # ----- writers (feed thread) -------------------------------------------
-    def set_state(self, state: str, detail: str = "", now: float | None = None) -> None:
+    def set_state(self, state: str, detail: str = "", now: float | None = None, *,
+                  attempt: int = 0, retry_at: float | None = None) -> None:
         """The feed's own view of itself, e.g. ``('reconnecting', 'timeout')``.
 
         Leaving ``stopped`` restarts the silence clock: a feed the trader restarts is
@@ -177,6 +182,8 @@ class FeedHealth:
                 self._last_tick = None
             self._state = state
             self._detail = detail
+            self._attempt = attempt
+            self._retry_at = retry_at
 
     def watch(self, symbols: Iterable[str]) -> None:
         """Symbols the feed should deliver (shown, and judged stale, before their first tick)."""
@@ -273,6 +280,7 @@ class FeedHealth:
         now = time.time() if now is None else now
         with self._lock:
             reported, detail = self._state, self._detail
+            attempt, retry_at = self._attempt, self._retry_at
             since, last_tick = self._since, self._last_tick
             silent_since = since if last_tick is None else max(since, last_tick)
             rate = self._rate.rate(now)
@@ -323,6 +331,8 @@ class FeedHealth:
             state=state,
             reported_state=reported,
             detail=detail,
+            reconnect_attempt=attempt,
+            next_retry_at=retry_at,
             ticks_per_s=rate,
             accepted=accepted,
             dropped=sum(dropped.values()),

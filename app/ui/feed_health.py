@@ -124,6 +124,17 @@ def _seconds(value: float | None) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
+def state_text(snapshot: HealthSnapshot) -> str:
+    """The state, and while reconnecting which attempt comes next and when."""
+    state = state_label(snapshot.state)
+    if snapshot.state == "reconnecting" and snapshot.reconnect_attempt:
+        when = MISSING if snapshot.next_retry_at is None else \
+            datetime.fromtimestamp(snapshot.next_retry_at).strftime("%H:%M:%S")
+        return _fill(translate("FeedHealth", "%1 — attempt %2, next try at %3"),
+                     state, snapshot.reconnect_attempt, when)
+    return state
+
+
 def stale_text(snapshot: HealthSnapshot) -> str:
     """The warning for a feed silent in session: the trader must know alerts cannot fire."""
     return _fill(
@@ -146,7 +157,7 @@ def health_summary(snapshot: HealthSnapshot) -> str:
             ),
             snapshot.feed, f"{snapshot.silent_s:.0f}",
         )
-    state = state_label(snapshot.state)
+    state = state_text(snapshot)
     if snapshot.detail:
         state = _fill(translate("FeedHealth", "%1 (%2)"), state, snapshot.detail)
     parts = [
@@ -339,7 +350,7 @@ class FeedHealthPanel(QWidget):
         colour = STALE_RED if stale else CLOSED_GREY if grey else None
         tooltip = stale_text(snap) if stale else snap.detail
         _set(table, row, 0, snap.feed, colour=colour, bold=stale)
-        _set(table, row, 1, state_label(snap.state), colour=colour, bold=stale, tooltip=tooltip)
+        _set(table, row, 1, state_text(snap), colour=colour, bold=stale, tooltip=tooltip)
         values = (
             _rate(snap.ticks_per_s), str(snap.accepted), str(snap.dropped),
             _ms(snap.latency_p50_ms), _ms(snap.latency_p99_ms),

@@ -451,37 +451,42 @@
         <translation>迟到成交（已修正收盘K线）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="130"/>
+        <location filename="../../app/ui/feed_health.py" line="133"/>
+        <source>%1 — attempt %2, next try at %3</source>
+        <translation>%1 — 第 %2 次重连，%3 再试</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="141"/>
         <source>Feed %1 silent for %2 s during trading hours — alerts are blind until it recovers</source>
         <translation>行情源 %1 在交易时段内已 %2 秒无数据——恢复前预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="143"/>
+        <location filename="../../app/ui/feed_health.py" line="154"/>
         <source>%1: STALE — no data for %2 s during trading hours, alerts are blind</source>
         <translation>%1：停滞——交易时段内已 %2 秒无数据，预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="151"/>
+        <location filename="../../app/ui/feed_health.py" line="162"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="153"/>
+        <location filename="../../app/ui/feed_health.py" line="164"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="154"/>
+        <location filename="../../app/ui/feed_health.py" line="165"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="155"/>
+        <location filename="../../app/ui/feed_health.py" line="166"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="158"/>
+        <location filename="../../app/ui/feed_health.py" line="169"/>
         <source>p99 %1 ms</source>
         <translation>p99 延迟 %1 毫秒</translation>
     </message>
@@ -489,127 +494,127 @@
 <context>
     <name>FeedHealthPanel</name>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="283"/>
         <source>Feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="283"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="283"/>
         <source>Ticks/s</source>
         <translation>笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="272"/>
+        <location filename="../../app/ui/feed_health.py" line="283"/>
         <source>Accepted</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <location filename="../../app/ui/feed_health.py" line="284"/>
         <source>Dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <location filename="../../app/ui/feed_health.py" line="284"/>
         <source>Latency p50 (ms)</source>
         <translation>延迟 p50（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="273"/>
+        <location filename="../../app/ui/feed_health.py" line="284"/>
         <source>Latency p99 (ms)</source>
         <translation>延迟 p99（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="274"/>
+        <location filename="../../app/ui/feed_health.py" line="285"/>
         <source>Gaps open</source>
         <translation>未补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="274"/>
+        <location filename="../../app/ui/feed_health.py" line="285"/>
         <source>Gaps filled</source>
         <translation>已补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="274"/>
+        <location filename="../../app/ui/feed_health.py" line="285"/>
         <source>Gaps missing</source>
         <translation>无法补齐的缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="276"/>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="276"/>
+        <location filename="../../app/ui/feed_health.py" line="287"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="279"/>
+        <location filename="../../app/ui/feed_health.py" line="290"/>
         <source>Counted only; these ticks were not dropped</source>
         <translation>仅计数，这些行情未被丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="298"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="298"/>
         <source>Last tick time</source>
         <translation>最新行情时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="298"/>
         <source>Age (s)</source>
         <translation>距今（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="288"/>
+        <location filename="../../app/ui/feed_health.py" line="299"/>
         <source>In session</source>
         <translation>交易时段内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="288"/>
+        <location filename="../../app/ui/feed_health.py" line="299"/>
         <source>Stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="296"/>
+        <location filename="../../app/ui/feed_health.py" line="307"/>
         <source>Drop reasons</source>
         <translation>丢弃原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="301"/>
+        <location filename="../../app/ui/feed_health.py" line="312"/>
         <source>Symbols</source>
         <translation>品种</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="312"/>
+        <location filename="../../app/ui/feed_health.py" line="323"/>
         <source>Feeds</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="357"/>
+        <location filename="../../app/ui/feed_health.py" line="368"/>
         <source>Details of %1</source>
         <translation>%1 的明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="369"/>
+        <location filename="../../app/ui/feed_health.py" line="380"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="369"/>
+        <location filename="../../app/ui/feed_health.py" line="380"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="369"/>
+        <location filename="../../app/ui/feed_health.py" line="380"/>
         <source>STALE</source>
         <translation>停滞</translation>
     </message>
@@ -818,7 +823,7 @@
     <message>
         <location filename="../../app/ui/main_window.py" line="217"/>
         <source>Price &amp;feed…</source>
-        <translation type="unfinished"></translation>
+        <translation>行情源(&amp;F)…</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="225"/>
@@ -828,22 +833,28 @@
     <message>
         <location filename="../../app/ui/main_window.py" line="263"/>
         <source>LIVE — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>实时 — %1</translation>
     </message>
     <message>
+        <location filename="../../app/ui/application.py" line="125"/>
         <location filename="../../app/ui/main_window.py" line="271"/>
         <source>loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="182"/>
+        <source>Price feed</source>
+        <translation>行情源</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="304"/>
         <source>stopped: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止：%1</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="305"/>
         <source>%1 stopped: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已停止：%2</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="337"/>
@@ -927,7 +938,7 @@ A new, empty database is in use. Nothing was deleted.</source>
     <message>
         <location filename="../../app/ui/main_window.py" line="541"/>
         <source>The change is used after a restart. Restart now?</source>
-        <translation type="unfinished"></translation>
+        <translation>更改将在重启后生效。现在重启吗？</translation>
     </message>
 </context>
 <context>
@@ -2040,19 +2051,6 @@ A new, empty database is in use. Nothing was deleted.</source>
         <location filename="../../app/ui/watchlist.py" line="33"/>
         <source>Change</source>
         <translation>涨跌幅</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message>
-        <location filename="../../app/ui/application.py" line="120"/>
-        <source>loading…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/application.py" line="177"/>
-        <source>Price feed</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
