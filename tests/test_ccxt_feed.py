@@ -349,6 +349,19 @@ def test_malformed_messages_never_kill_the_feed(rig_factory, kind: str) -> None:
     assert rig.feed.is_running
 
 
+def test_quiet_market_is_not_a_dead_stream(rig_factory) -> None:
+    """No trades because nobody trades (market paused): REST says so, the feed stays live
+    and the health view does not call it stale."""
+    rig = rig_factory("binance")
+    rig.pipeline.health.stale_after_s = 1.5
+    rig.fake.clear_log()
+    time.sleep(5.0)  # silence_s is 2 s in the rig
+    assert [s for s, _ in rig.seen.states][-1] == "live"
+    assert "reconnecting" not in [s for s, _ in rig.seen.states]
+    assert any(path.endswith("/klines") for path, _ in rig.fake.requests)  # it asked
+    assert not rig.pipeline.health.snapshot().is_stale
+
+
 def test_unknown_symbol_stops_alone(rig_factory) -> None:
     rig = rig_factory("binance", symbols=(SYMBOL, "NOPE/USDT"))
     rig.minutes(1)

@@ -93,6 +93,10 @@ class FeedBridge(QObject):
         self.pipeline.health.set_state(state, detail, attempt=attempt, retry_at=retry_at)
         self.state_changed.emit(state, detail)
 
+    def publish_alive(self) -> None:
+        """The feed verified its quiet market traded nothing: not stale."""
+        self.pipeline.health.confirm_alive()
+
     def publish_markets(self, symbols: list[str]) -> None:
         self.markets_loaded.emit(list(symbols))
 

@@ -75,6 +75,7 @@ class FeedOutput(Protocol):
     def publish_error(self, exc: BaseException | str) -> None: ...
     def publish_state(self, state: str, detail: str = "", *, attempt: int = 0,
                       retry_at: float | None = None) -> None: ...
+    def publish_alive(self) -> None: ...
     def publish_markets(self, symbols: list[str]) -> None: ...
     def publish_instrument(self, instrument: Instrument, history: list[Bar]) -> None: ...
     def publish_symbol_failed(self, symbol: str, message: str) -> None: ...
@@ -97,6 +98,7 @@ class ExchangeConfig:
     live: LiveMode = "auto"
     watch_timeout_s: float = 30.0
     silence_s: float = 30.0
+    quiet_check_s: float = 10.0  # a trades stream this quiet is checked over REST
     request_timeout_s: float = 15.0
     flush_s: float = 0.1
     poll_s: float = 2.0
@@ -117,7 +119,8 @@ class ExchangeConfig:
             normalise_address(self.address)  # raises InvalidAddress with the reason
         if not 1 <= self.history_bars <= 20_000:
             raise ValueError(f"history_bars must be 1..20000, got {self.history_bars}")
-        for name in ("watch_timeout_s", "silence_s", "request_timeout_s", "flush_s", "poll_s",
+        for name in ("watch_timeout_s", "silence_s", "quiet_check_s", "request_timeout_s",
+                     "flush_s", "poll_s",
                      "polling_before_ws_retry_s", "backfill_wait_s"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
@@ -711,14 +714,20 @@ class CcxtFeed:
         market really is quiet: there REST decides (a later minute with volume than our
         last trade means trades were missed)."""
         silence = self.config.silence_s
+        # A trades stream is asked about well before the health view would call it stale.
+        limit = min(silence, self.config.quiet_check_s) if mode == "trades" else silence
         while True:
-            await asyncio.sleep(min(1.0, silence / 4))
+            await asyncio.sleep(min(1.0, limit / 4))
             quiet = _time.monotonic() - self._last_data
-            if quiet <= silence:
+            if quiet <= limit:
                 continue
             if mode == "trades" and not await self._trades_missed(exchange):
                 log.debug("%s: no trades for %.0f s, and none were made", self.config.exchange_id, quiet)
                 self._last_data = _time.monotonic()
+                try:
+                    self._output.publish_alive()
+                except Exception:
+                    log.exception("publishing feed liveness failed")
                 continue
             raise FeedSilent(f"no data for {quiet:.0f} s")
 

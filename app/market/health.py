@@ -185,6 +185,13 @@ class FeedHealth:
             self._attempt = attempt
             self._retry_at = retry_at
 
+    def confirm_alive(self, now: float | None = None) -> None:
+        """The feed checked that nothing was traded (a quiet market, not a dead stream):
+        its silence starts again from ``now``, so it is not shown as stale."""
+        now = time.time() if now is None else now
+        with self._lock:
+            self._since = max(self._since, now)
+
     def watch(self, symbols: Iterable[str]) -> None:
         """Symbols the feed should deliver (shown, and judged stale, before their first tick)."""
         with self._lock:

@@ -124,6 +124,16 @@ def _seconds(value: float | None) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
+def detail_text(detail: str) -> str:
+    """A feed's detail; the live modes of an exchange feed in the trader's language."""
+    modes = {
+        "trades": translate("FeedHealth", "every trade"),
+        "tickers": translate("FeedHealth", "ticker snapshots"),
+        "polling": translate("FeedHealth", "REST polling"),
+    }
+    return modes.get(detail, detail)
+
+
 def state_text(snapshot: HealthSnapshot) -> str:
     """The state, and while reconnecting which attempt comes next and when."""
     state = state_label(snapshot.state)
@@ -159,7 +169,7 @@ def health_summary(snapshot: HealthSnapshot) -> str:
         )
     state = state_text(snapshot)
     if snapshot.detail:
-        state = _fill(translate("FeedHealth", "%1 (%2)"), state, snapshot.detail)
+        state = _fill(translate("FeedHealth", "%1 (%2)"), state, detail_text(snapshot.detail))
     parts = [
         _fill(translate("FeedHealth", "%1: %2"), snapshot.feed, state),
         _fill(translate("FeedHealth", "%1 ticks/s"), _rate(snapshot.ticks_per_s)),

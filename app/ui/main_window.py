@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
     def on_symbol_failed(self, symbol: str, message: str) -> None:
         """A symbol the exchange refused: said on its row and in the status bar."""
         self.watchlist.add_symbol(symbol, "")
-        self.watchlist.set_name(symbol, self.tr("stopped: %1").replace("%1", message))
+        self.watchlist.set_name(symbol, self.tr("stopped"), tooltip=message)
         self.show_error(self.tr("%1 stopped: %2").replace("%1", symbol).replace("%2", message))
 
     # ----- feed ------------------------------------------------------------

@@ -57,10 +57,12 @@ class Watchlist(QTableWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, column, item)
 
-    def set_name(self, symbol: str, name: str) -> None:
+    def set_name(self, symbol: str, name: str, tooltip: str = "") -> None:
         row = self._rows.get(symbol)
         if row is not None:
             self.item(row, 1).setText(name)
+            for column in range(self.columnCount()):
+                self.item(row, column).setToolTip(tooltip)
 
     def symbols(self) -> list[str]:
         return list(self._rows)

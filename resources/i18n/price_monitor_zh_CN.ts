@@ -451,42 +451,57 @@
         <translation>迟到成交（已修正收盘K线）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="133"/>
+        <location filename="../../app/ui/feed_health.py" line="130"/>
+        <source>every trade</source>
+        <translation>逐笔成交</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="131"/>
+        <source>ticker snapshots</source>
+        <translation>行情快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="132"/>
+        <source>REST polling</source>
+        <translation>REST 轮询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="143"/>
         <source>%1 — attempt %2, next try at %3</source>
         <translation>%1 — 第 %2 次重连，%3 再试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="141"/>
+        <location filename="../../app/ui/feed_health.py" line="151"/>
         <source>Feed %1 silent for %2 s during trading hours — alerts are blind until it recovers</source>
         <translation>行情源 %1 在交易时段内已 %2 秒无数据——恢复前预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="154"/>
+        <location filename="../../app/ui/feed_health.py" line="164"/>
         <source>%1: STALE — no data for %2 s during trading hours, alerts are blind</source>
         <translation>%1：停滞——交易时段内已 %2 秒无数据，预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="162"/>
+        <location filename="../../app/ui/feed_health.py" line="172"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="164"/>
+        <location filename="../../app/ui/feed_health.py" line="174"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="165"/>
+        <location filename="../../app/ui/feed_health.py" line="175"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="166"/>
+        <location filename="../../app/ui/feed_health.py" line="176"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="169"/>
+        <location filename="../../app/ui/feed_health.py" line="179"/>
         <source>p99 %1 ms</source>
         <translation>p99 延迟 %1 毫秒</translation>
     </message>
@@ -494,127 +509,127 @@
 <context>
     <name>FeedHealthPanel</name>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="283"/>
+        <location filename="../../app/ui/feed_health.py" line="293"/>
         <source>Feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="283"/>
+        <location filename="../../app/ui/feed_health.py" line="293"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="283"/>
+        <location filename="../../app/ui/feed_health.py" line="293"/>
         <source>Ticks/s</source>
         <translation>笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="283"/>
+        <location filename="../../app/ui/feed_health.py" line="293"/>
         <source>Accepted</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="284"/>
+        <location filename="../../app/ui/feed_health.py" line="294"/>
         <source>Dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="284"/>
+        <location filename="../../app/ui/feed_health.py" line="294"/>
         <source>Latency p50 (ms)</source>
         <translation>延迟 p50（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="284"/>
+        <location filename="../../app/ui/feed_health.py" line="294"/>
         <source>Latency p99 (ms)</source>
         <translation>延迟 p99（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="285"/>
+        <location filename="../../app/ui/feed_health.py" line="295"/>
         <source>Gaps open</source>
         <translation>未补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="285"/>
+        <location filename="../../app/ui/feed_health.py" line="295"/>
         <source>Gaps filled</source>
         <translation>已补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="285"/>
+        <location filename="../../app/ui/feed_health.py" line="295"/>
         <source>Gaps missing</source>
         <translation>无法补齐的缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="297"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="287"/>
+        <location filename="../../app/ui/feed_health.py" line="297"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="290"/>
+        <location filename="../../app/ui/feed_health.py" line="300"/>
         <source>Counted only; these ticks were not dropped</source>
         <translation>仅计数，这些行情未被丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="298"/>
+        <location filename="../../app/ui/feed_health.py" line="308"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="298"/>
+        <location filename="../../app/ui/feed_health.py" line="308"/>
         <source>Last tick time</source>
         <translation>最新行情时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="298"/>
+        <location filename="../../app/ui/feed_health.py" line="308"/>
         <source>Age (s)</source>
         <translation>距今（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="299"/>
+        <location filename="../../app/ui/feed_health.py" line="309"/>
         <source>In session</source>
         <translation>交易时段内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="299"/>
+        <location filename="../../app/ui/feed_health.py" line="309"/>
         <source>Stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="307"/>
+        <location filename="../../app/ui/feed_health.py" line="317"/>
         <source>Drop reasons</source>
         <translation>丢弃原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="312"/>
+        <location filename="../../app/ui/feed_health.py" line="322"/>
         <source>Symbols</source>
         <translation>品种</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="323"/>
+        <location filename="../../app/ui/feed_health.py" line="333"/>
         <source>Feeds</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="368"/>
+        <location filename="../../app/ui/feed_health.py" line="378"/>
         <source>Details of %1</source>
         <translation>%1 的明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="380"/>
+        <location filename="../../app/ui/feed_health.py" line="390"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="380"/>
+        <location filename="../../app/ui/feed_health.py" line="390"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="380"/>
+        <location filename="../../app/ui/feed_health.py" line="390"/>
         <source>STALE</source>
         <translation>停滞</translation>
     </message>
@@ -836,6 +851,11 @@
         <translation>实时 — %1</translation>
     </message>
     <message>
+        <location filename="../../app/ui/main_window.py" line="304"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/application.py" line="125"/>
         <location filename="../../app/ui/main_window.py" line="271"/>
         <source>loading…</source>
@@ -845,11 +865,6 @@
         <location filename="../../app/ui/application.py" line="182"/>
         <source>Price feed</source>
         <translation>行情源</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
-        <source>stopped: %1</source>
-        <translation>已停止：%1</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="305"/>
