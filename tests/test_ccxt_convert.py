@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from app.feeds.ccxt_convert import (
+    TradeMark,
     closed_bars,
+    new_trades,
     ohlcv_to_bars,
     ticker_to_raw,
     tickers_to_batch,
@@ -112,3 +114,40 @@ def test_closed_bars_drops_the_forming_one() -> None:
     bars = ohlcv_to_bars("X", [[m * 60_000, 1, 1, 1, 1, 1] for m in range(5)]).bars
     assert len(closed_bars(bars, now=5 * 60.0)) == 5
     assert len(closed_bars(bars, now=5 * 60.0 - 0.001)) == 4
+
+
+def _trade(ms: int, tid: str, price: float = 1.0) -> dict:
+    return {"timestamp": ms, "id": tid, "price": price, "amount": 0.1}
+
+
+def test_new_trades_hands_on_each_trade_once_in_time_order() -> None:
+    cache = [_trade(1000, "a"), _trade(2000, "b")]
+    fresh, mark = new_trades(cache, TradeMark())
+    assert [t["id"] for t in fresh] == ["a", "b"]
+    # the next wake: ccxt appended two messages, the second one newest first (okx style)
+    cache += [_trade(3000, "c"), _trade(5000, "e"), _trade(4000, "d")]
+    fresh, mark = new_trades(cache, mark)
+    assert [t["id"] for t in fresh] == ["c", "d", "e"]
+    assert new_trades(cache, mark) == ([], mark)  # nothing new: nothing repeated
+
+
+def test_new_trades_keeps_trades_of_the_same_millisecond_apart_by_id() -> None:
+    fresh, mark = new_trades([_trade(1000, "x1")], TradeMark())
+    fresh, mark = new_trades([_trade(1000, "x1"), _trade(1000, "x2")], mark)
+    assert [t["id"] for t in fresh] == ["x2"]
+    assert mark.ids == frozenset({"x1", "x2"})
+
+
+def test_new_trades_survives_a_new_cache_after_reconnect_and_bad_entries() -> None:
+    _, mark = new_trades([_trade(1000, "a"), _trade(2000, "b")], TradeMark())
+    replayed = [_trade(2000, "b"), None, {"id": "z", "timestamp": None}, _trade(2500, "c")]
+    fresh, mark = new_trades(replayed, mark)  # type: ignore[arg-type]
+    assert [t["id"] for t in fresh] == ["c"] and mark.time_ms == 2500
+
+
+def test_new_trades_stops_walking_back_after_a_run_of_seen_trades() -> None:
+    old = [_trade(i, str(i)) for i in range(10_000)]
+    _, mark = new_trades(old, TradeMark())
+    stale = _trade(-5, "ancient")  # far back in the cache: never reached, never re-sent
+    fresh, _ = new_trades([stale, *old, _trade(10_000, "new")], mark)
+    assert [t["id"] for t in fresh] == ["new"]

@@ -228,6 +228,24 @@ def test_stopped_is_never_stale_and_restarting_resets_the_silence() -> None:
     assert health.snapshot(now=W0 + 1000 + STALE_AFTER_S + 1).state == "stale"
 
 
+def test_going_live_after_a_reconnect_restarts_the_silence() -> None:
+    health = live_feed([CRYPTO], sh(6, 10))
+    health.set_state("reconnecting", now=W0 + 5)
+    health.set_state("live", now=W0 + 12)  # reconnected at once, no trade yet
+    assert health.snapshot(now=W0 + 12 + STALE_AFTER_S - 1).state == "live"
+    assert health.snapshot(now=W0 + 12 + STALE_AFTER_S + 1).state == "stale"
+    health.set_state("live", now=W0 + 40)  # live → live is not a reconnect: no reset
+    assert health.snapshot(now=W0 + 41).state == "stale"
+
+
+def test_a_quiet_market_confirmed_alive_is_not_stale() -> None:
+    health = live_feed([CRYPTO], sh(6, 10))
+    health.confirm_alive(now=W0 + 10)  # the feed asked: nothing traded
+    assert health.snapshot(now=W0 + 10 + STALE_AFTER_S - 1).state == "live"
+    health.confirm_alive(now=W0 + 5)  # an older confirmation never shortens the silence
+    assert health.snapshot(now=W0 + 10 + STALE_AFTER_S + 1).state == "stale"
+
+
 def test_became_stale_and_recovered_are_reported_exactly_once() -> None:
     health = live_feed([STOCK], sh(6, 10))
     health.record(1, now=W0)

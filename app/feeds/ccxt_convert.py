@@ -25,6 +25,8 @@ from app.market.quality_types import NAN, RawTick
 
 __all__ = [
     "ConvertedBars",
+    "TradeMark",
+    "new_trades",
     "closed_bars",
     "ohlcv_to_bars",
     "ticker_to_raw",
@@ -69,6 +71,54 @@ def trades_to_raw(symbol: str, trades: Iterable[Mapping], received: float) -> li
             received=received,
         ))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class TradeMark:
+    """How far a symbol's trades were handed on: the newest time (ms) and the ids seen at
+    that time (several trades share a millisecond)."""
+
+    time_ms: float = -math.inf
+    ids: frozenset = frozenset()
+
+
+#: Stop walking back through ccxt's trade cache after this many trades already handed on.
+_SEEN_RUN = 32
+
+
+def new_trades(cache: Sequence[Mapping], mark: TradeMark) -> tuple[list[Mapping], TradeMark]:
+    """The trades in ``cache`` (ccxt's per-symbol cache, arrival order) newer than ``mark``,
+    oldest first, and the new mark.
+
+    Why not just what ``watch_trades`` returned: when two messages arrive before the next
+    call, ccxt's "new updates" answer can leave one out, and one message may carry several
+    trades newest first. Reading the cache from its end against our own mark loses none
+    and repeats none, across reconnects too. A trade without a usable time is skipped.
+    """
+    fresh: list[tuple[float, str, Mapping]] = []
+    seen_run = 0
+    for trade in reversed(cache):
+        if not isinstance(trade, Mapping):
+            continue
+        ts = _num(trade.get("timestamp"))
+        if ts != ts:
+            continue
+        key = str(trade.get("id"))
+        if ts < mark.time_ms or (ts == mark.time_ms and key in mark.ids):
+            seen_run += 1
+            if seen_run >= _SEEN_RUN:
+                break
+            continue
+        seen_run = 0
+        fresh.append((ts, key, trade))
+    if not fresh:
+        return [], mark
+    fresh.sort(key=lambda item: (item[0], item[1]))
+    newest = fresh[-1][0]
+    ids = {key for ts, key, _ in fresh if ts == newest}
+    if newest == mark.time_ms:
+        ids |= mark.ids
+    return [trade for _, _, trade in fresh], TradeMark(newest, frozenset(ids))
 
 
 def ticker_to_raw(symbol: str, ticker: Mapping, received: float) -> RawTick:

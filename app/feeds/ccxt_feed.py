@@ -44,7 +44,14 @@ from typing import Any, Literal, Protocol
 
 from app.core.models import Bar
 from app.feeds.base import Instrument
-from app.feeds.ccxt_convert import closed_bars, ohlcv_to_bars, ticker_to_raw, trades_to_raw
+from app.feeds.ccxt_convert import (
+    TradeMark,
+    closed_bars,
+    new_trades,
+    ohlcv_to_bars,
+    ticker_to_raw,
+    trades_to_raw,
+)
 from app.feeds.ccxt_urls import normalise_address, point_at
 from app.feeds.credentials import ApiKeys
 from app.feeds.reconnect import Backoff, ErrorKind, classify_error, describe_error
@@ -207,6 +214,7 @@ class CcxtFeed:
         self._backfills_waiting = 0
         self._buffer: list[RawTick] = []
         self._last_trade_ms: dict[str, int] = {}  # per symbol: newest trade streamed
+        self._trade_marks: dict[str, TradeMark] = {}  # per symbol: what was handed on
         self._last_data = _time.monotonic()
         self._attempt = 0
         self._ws_failures = 0
@@ -641,14 +649,15 @@ class CcxtFeed:
                     return
                 raise
             self._received()
-            raws = trades_to_raw(symbol, trades or (), self.clock())
-            # one message may carry several trades, newest first (okx): the validator
-            # would refuse all but the newest as out of order
-            raws.sort(key=lambda r: (r.time != r.time, r.time))
-            newest = max((r.time for r in raws if r.time == r.time), default=None)
-            if newest is not None:
-                self._last_trade_ms[symbol] = max(self._last_trade_ms[symbol], int(newest * 1000))
-            self._buffer.extend(raws)
+            cache = getattr(exchange, "trades", None)
+            cached = cache.get(symbol) if isinstance(cache, dict) else None
+            fresh, mark = new_trades(cached if cached is not None else (trades or ()),
+                                     self._trade_marks.get(symbol, TradeMark()))
+            if not fresh:
+                continue
+            self._trade_marks[symbol] = mark
+            self._last_trade_ms[symbol] = max(self._last_trade_ms[symbol], int(mark.time_ms))
+            self._buffer.extend(trades_to_raw(symbol, fresh, self.clock()))
 
     async def _tickers_stream(self, exchange: Any, symbols: list[str]) -> None:
         wanted = set(symbols)

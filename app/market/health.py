@@ -171,7 +171,9 @@ class FeedHealth:
         """The feed's own view of itself, e.g. ``('reconnecting', 'timeout')``.
 
         Leaving ``stopped`` restarts the silence clock: a feed the trader restarts is
-        not stale for the hours it was deliberately off.
+        not stale for the hours it was deliberately off. So does going ``live`` after
+        connecting or reconnecting: the time it took to connect is not silence of a live
+        feed (the state itself said what was happening).
         """
         if state not in STATES:
             raise ValueError(f"unknown feed state {state!r}; expected one of {STATES}")
@@ -180,6 +182,8 @@ class FeedHealth:
             if self._state == "stopped" and state != "stopped":
                 self._since = now
                 self._last_tick = None
+            elif state == "live" and self._state in ("connecting", "backfilling", "reconnecting"):
+                self._since = max(self._since, now)
             self._state = state
             self._detail = detail
             self._attempt = attempt
