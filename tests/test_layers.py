@@ -16,6 +16,11 @@ PURE = [
     APP / "services" / "monitoring.py",
     APP / "feeds" / "demo.py",
     APP / "feeds" / "base.py",
+    APP / "feeds" / "ccxt_feed.py",
+    APP / "feeds" / "ccxt_convert.py",
+    APP / "feeds" / "ccxt_urls.py",
+    APP / "feeds" / "reconnect.py",
+    APP / "feeds" / "credentials.py",
     APP / "replay.py",
 ]
 GUI_PACKAGES = ("PySide6", "pyqtgraph", "qasync", "shiboken6")
