@@ -79,6 +79,7 @@ class Rig:
         self.seen = Seen([], Counter(), {}, [], [], [])
         self.healed_at = 0
         self.attempts: list[int] = []
+        self.ready_at_live: list[int] = []
         self.retry_times: list[float] = []
         rule = validate_rule({"task_name": "stop", "stock_code": SYMBOL,
                               "stop_loss": round(STOP_LEVEL, 2)}).with_changes(id=1)
@@ -100,6 +101,8 @@ class Rig:
     # ----- recording (feed, clock and backfill threads)
     def _on_state(self, state: str, detail: str) -> None:
         self.seen.states.append((state, detail))
+        if state == "live":
+            self.ready_at_live.append(len(self.feed.instruments()))
         if state == "reconnecting":
             snap = self.pipeline.health.snapshot()
             self.attempts.append(snap.reconnect_attempt)
@@ -246,6 +249,8 @@ def test_history_then_live_prices(rig_factory, exchange_id: str) -> None:
     rig = rig_factory(exchange_id)
     history = rig.feed.history(SYMBOL)
     assert len(history) >= HISTORY
+    assert [s for s, _ in rig.seen.states[:3]] == ["connecting", "backfilling", "live"]
+    assert rig.ready_at_live[0] == 1  # the history was in before the feed said "live"
     recorded = rig.market.bars(SYMBOL, int(history[0].time.timestamp() * 1000),
                                rig.market.forming_open_ms())
     assert [(b.time.timestamp() * 1000, b.open, b.high, b.low, b.close) for b in history[:-1]] == [

@@ -401,6 +401,7 @@ class CcxtFeed:
                 await self._probe(exchange)
                 self._set_state("backfilling")
                 self._connected.set()
+                await self._load_missing_histories(exchange)
                 await self._serve_waiting_backfills()
                 mode = self._choose_mode(exchange)
                 self.mode = mode
@@ -520,8 +521,8 @@ class CcxtFeed:
                 task.cancel()
             await asyncio.gather(*streams.values(), *helpers, return_exceptions=True)
 
-    async def _sync_streams(self, exchange: Any, mode: str, streams: dict[str, asyncio.Task]) -> None:
-        """Fetch history for new symbols, then start/stop their streams to match the list."""
+    async def _load_missing_histories(self, exchange: Any) -> None:
+        """History for every symbol that has none yet (refusing unlisted symbols)."""
         with self._lock:
             wanted = [s for s, e in self._symbols.items() if e.status != "failed"]
         for symbol in wanted:
@@ -530,6 +531,10 @@ class CcxtFeed:
             entry = self._symbols.get(symbol)
             if entry is not None and entry.instrument is None:
                 await self._load_history(exchange, symbol)
+
+    async def _sync_streams(self, exchange: Any, mode: str, streams: dict[str, asyncio.Task]) -> None:
+        """Fetch history for new symbols, then start/stop their streams to match the list."""
+        await self._load_missing_histories(exchange)
         with self._lock:
             ready = [s for s, e in self._symbols.items() if e.status == "live"]
         if mode == "trades":
