@@ -63,10 +63,15 @@ class Seen:
 
 
 class Rig:
-    """Fake exchange + feed + bridge + engine, recorded; the market moves only when told."""
+    """Fake exchange + feed + bridge + engine, recorded; the market moves only when told.
+
+    REST polling is off unless a test asks for it: when websockets fail but REST works,
+    polling keeps prices flowing through the "outage", and a stop crossed then fires from
+    live prices, not from backfill (right for the app, but not what a fault test checks).
+    """
 
     def __init__(self, exchange_id: str, *, live: str = "auto", silence_s: float = 2.0,
-                 symbols: tuple[str, ...] = (SYMBOL,)) -> None:
+                 symbols: tuple[str, ...] = (SYMBOL,), ws_failures_before_polling: int = 1000) -> None:
         self.market = FakeMarket(speed=60.0, start_index=START)
         self.market.pause()
         self.fake = FakeExchange(exchange_id, self.market, push_interval_s=0.05).start()
@@ -94,6 +99,7 @@ class Rig:
             exchange_id, symbols, address=self.fake.base_url, history_bars=HISTORY, live=live,
             watch_timeout_s=1.0, silence_s=silence_s, request_timeout_s=3.0, flush_s=0.05,
             poll_s=0.2, backfill_wait_s=60.0, rate_limit=False,
+            ws_failures_before_polling=ws_failures_before_polling,
             backoff=Backoff(base_s=0.2, cap_s=1.0, rate_limited_s=0.5, jitter=0.1),
         )
         self.feed = CcxtFeed(config, self.bridge, clock=self.market.now_s)
@@ -280,7 +286,7 @@ def test_ticker_stream_for_large_symbol_sets(rig_factory, exchange_id: str) -> N
 
 
 def test_rest_polling_when_websockets_keep_failing(rig_factory) -> None:
-    rig = rig_factory("bybit")
+    rig = rig_factory("bybit", ws_failures_before_polling=3)
     rig.fake.reject_websockets(True)
     rig.fake.drop_websockets()
     rig.wait(lambda: rig.feed.mode == "polling" and rig.feed.state == "live", 30,

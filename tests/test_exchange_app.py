@@ -81,6 +81,19 @@ def test_live_exchange_prices_fill_watchlist_and_chart(qtbot: Any, session: Sess
     qtbot.waitUntil(lambda: window.watchlist.text_at("ETH/USDT", 2) not in ("—", ""), timeout=30_000)
     assert settings.exchange_symbols == ["BTC/USDT", "ETH/USDT"]  # remembered for next start
 
+    # remove it again: the row, the setting and the health row go, the stream stops
+    window.watchlist.select_symbol("ETH/USDT")
+    window.watchlist.remove_action.trigger()
+    assert "ETH/USDT" not in window.watchlist.symbols() and "ETH/USDT" not in window.series
+    assert settings.exchange_symbols == ["BTC/USDT"]
+    assert "ETH/USDT" not in {s.symbol for s in session.pipeline.health.snapshot().symbols}
+    qtbot.waitUntil(lambda: "ETH/USDT" not in session.exchange_feed.symbols(), timeout=5_000)
+    streamed: list[str] = []
+    session.bridge.ticks_received.connect(lambda ticks: streamed.extend(t.symbol for t in ticks))
+    qtbot.waitUntil(lambda: "BTC/USDT" in streamed, timeout=20_000)
+    qtbot.wait(1500)
+    assert "ETH/USDT" not in streamed
+
     window.symbol_search.line_edit.setText("XYZ/ABC")
     window.symbol_search.choose()
     assert "XYZ/ABC" in window.symbol_search.error_text()
@@ -89,7 +102,7 @@ def test_live_exchange_prices_fill_watchlist_and_chart(qtbot: Any, session: Sess
     qtbot.waitUntil(lambda: session.pipeline.health.snapshot().accepted > 0, timeout=20_000)
     snap = session.pipeline.health.snapshot()
     assert snap.feed == "binance" and snap.state == "live"
-    assert {s.symbol for s in snap.symbols} >= {"BTC/USDT", "ETH/USDT"}
+    assert [s.symbol for s in snap.symbols] == ["BTC/USDT"]  # ETH/USDT was removed
     qtbot.waitUntil(lambda: "binance" in window.feed_status.text(), timeout=5_000)
 
 

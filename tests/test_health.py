@@ -246,6 +246,13 @@ def test_a_quiet_market_confirmed_alive_is_not_stale() -> None:
     assert health.snapshot(now=W0 + 10 + STALE_AFTER_S + 1).state == "stale"
 
 
+def test_an_unwatched_symbol_leaves_the_view() -> None:
+    health = live_feed([CRYPTO, "ETH/USDT"], sh(6, 10))
+    health.record_symbols(["ETH/USDT"], np.array([W0]), np.array([W0]), now=W0)
+    health.unwatch(["ETH/USDT", "NOT/WATCHED"])
+    assert [row.symbol for row in health.snapshot(now=W0 + 1).symbols] == [CRYPTO]
+
+
 def test_became_stale_and_recovered_are_reported_exactly_once() -> None:
     health = live_feed([STOCK], sh(6, 10))
     health.record(1, now=W0)

@@ -202,6 +202,14 @@ class FeedHealth:
             for symbol in symbols:
                 self._symbols.setdefault(symbol, None)
 
+    def unwatch(self, symbols: Iterable[str]) -> None:
+        """Symbols the feed no longer delivers (the trader removed them): no row, no stale."""
+        with self._lock:
+            for symbol in symbols:
+                self._symbols.pop(symbol, None)
+                self._exchange_time.pop(symbol, None)
+                self._received.pop(symbol, None)
+
     def record(
         self,
         accepted: int,

@@ -115,6 +115,10 @@ class MarketPipeline:
             self.validator.slots(symbols)
         self.health.watch(symbols)
 
+    def unwatch(self, symbols: Sequence[str]) -> None:
+        """Symbols no longer delivered: gone from health (their bar slots stay, harmless)."""
+        self.health.unwatch(symbols)
+
     def set_instrument(self, symbol: str, **known: object) -> None:
         """Name / previous close / limit prices for the validator (see ``TickValidator``)."""
         with self._lock:

@@ -115,6 +115,7 @@ class Session(QObject):
         self.bridge.instrument_ready.connect(self.window.add_instrument)
         self.bridge.symbol_failed.connect(self.window.on_symbol_failed)
         self.window.symbol_add_requested.connect(self._add_exchange_symbol)
+        self.window.watchlist.remove_requested.connect(self._remove_exchange_symbol)
 
     def _add_exchange_symbol(self, symbol: str) -> None:
         """The trader added a symbol: stream it now and remember it for the next start."""
@@ -125,6 +126,15 @@ class Session(QObject):
         self.window.watchlist.add_symbol(symbol, QCoreApplication.translate("MainWindow", "loading…"))
         symbols = list(dict.fromkeys([*self.settings.exchange_symbols, symbol]))
         self.settings.exchange_symbols = symbols
+
+    def _remove_exchange_symbol(self, symbol: str) -> None:
+        """Stop streaming a symbol and forget it (its rules and alerts stay in the database)."""
+        if self.exchange_feed is None:
+            return
+        self.exchange_feed.remove_symbol(symbol)
+        self.pipeline.unwatch([symbol])
+        self.window.remove_instrument(symbol)
+        self.settings.exchange_symbols = [s for s in self.settings.exchange_symbols if s != symbol]
 
     def start(self) -> None:
         self.monitor.start()

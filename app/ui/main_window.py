@@ -267,6 +267,7 @@ class MainWindow(QMainWindow):
             action.setVisible(False)
         self.symbol_search.set_exchange(exchange_id)
         self.symbol_search.setVisible(True)
+        self.watchlist.removable = True
         for symbol in symbols:
             self.watchlist.add_symbol(symbol, self.tr("loading…"))
 
@@ -294,6 +295,21 @@ class MainWindow(QMainWindow):
             self.show_symbol(symbol)
         elif symbol == self.current_symbol:
             self.chart.refresh()
+
+    def remove_instrument(self, symbol: str) -> None:
+        """The trader removed a symbol: its row, chart and quote go (rules stay)."""
+        self.watchlist.remove_symbol(symbol)
+        self.series.pop(symbol, None)
+        self.quotes.pop(symbol, None)
+        self.instruments.pop(symbol, None)
+        self._dirty_quotes.discard(symbol)
+        self.monitor_panel.set_instruments({s: i.name for s, i in self.instruments.items()})
+        if symbol == self.current_symbol:
+            self.current_symbol = None
+            remaining = self.watchlist.symbols()
+            if remaining:
+                self.watchlist.select_symbol(remaining[0])
+                self.show_symbol(remaining[0])
 
     def on_markets_loaded(self, symbols: Sequence[str]) -> None:
         self.symbol_search.set_symbols(list(symbols))

@@ -6,11 +6,12 @@ screen nothing extra; red = up, green = down, as A-share traders read it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -24,9 +25,15 @@ DOWN = QColor("#1b7f3b")
 
 
 class Watchlist(QTableWidget):
-    """One row per instrument; emits ``symbol_selected`` when the trader picks a row."""
+    """One row per instrument; emits ``symbol_selected`` when the trader picks a row.
+
+    When ``removable`` (an exchange feed), the context menu and the Delete key ask to
+    remove the current symbol (``remove_requested``); the owner decides and calls
+    ``remove_symbol``.
+    """
 
     symbol_selected = Signal(str)
+    remove_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 4, parent)
@@ -38,6 +45,14 @@ class Watchlist(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
         self._rows: dict[str, int] = {}
+        self.removable = False
+        self.remove_action = QAction(self.tr("Remove from watchlist"), self)
+        self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(self._request_remove)
+        self.addAction(self.remove_action)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._show_menu)
         self._decimals: dict[str, int] = {}
         self.currentCellChanged.connect(self._on_current_changed)
 
@@ -63,6 +78,14 @@ class Watchlist(QTableWidget):
             self.item(row, 1).setText(name)
             for column in range(self.columnCount()):
                 self.item(row, column).setToolTip(tooltip)
+
+    def remove_symbol(self, symbol: str) -> None:
+        row = self._rows.pop(symbol, None)
+        if row is None:
+            return
+        self.removeRow(row)
+        self._decimals.pop(symbol, None)
+        self._rows = {s: (r - 1 if r > row else r) for s, r in self._rows.items()}
 
     def symbols(self) -> list[str]:
         return list(self._rows)
@@ -103,6 +126,20 @@ class Watchlist(QTableWidget):
     def text_at(self, symbol: str, column: int) -> str:
         row = self._rows[symbol]
         return self.item(row, column).text()
+
+    def _request_remove(self) -> None:
+        symbol = self.current_symbol()
+        if self.removable and symbol is not None:
+            self.remove_requested.emit(symbol)
+
+    def _show_menu(self, position: QPoint) -> None:
+        row = self.rowAt(position.y())
+        if not self.removable or row < 0:
+            return
+        self.selectRow(row)
+        menu = QMenu(self)
+        menu.addAction(self.remove_action)
+        menu.exec(self.viewport().mapToGlobal(position))
 
     def _on_current_changed(self, row: int, _c: int, _pr: int, _pc: int) -> None:
         item = self.item(row, 0) if row >= 0 else None

@@ -821,7 +821,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="205"/>
-        <location filename="../../app/ui/main_window.py" line="536"/>
+        <location filename="../../app/ui/main_window.py" line="552"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -851,93 +851,93 @@
         <translation>实时 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="320"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="125"/>
-        <location filename="../../app/ui/main_window.py" line="271"/>
+        <location filename="../../app/ui/application.py" line="126"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="182"/>
+        <location filename="../../app/ui/application.py" line="192"/>
         <source>Price feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>%1 stopped: %2</source>
         <translation>%1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="337"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Feed silent — alerts are blind</source>
         <translation>行情源无数据 — 提醒暂时失效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="347"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Feed back</source>
         <translation>行情已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>%1 is delivering prices again; alerts are watching.</source>
         <translation>%1 已恢复推送行情，提醒继续监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
         <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="396"/>
         <source>Backfill of %1 failed: %2</source>
         <translation>%1 补数失败：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
         <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>%1: gap of %2 minute(s) filled from backfill</source>
         <translation>%1：已补齐 %2 分钟的数据缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439"/>
+        <location filename="../../app/ui/main_window.py" line="455"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="457"/>
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="458"/>
+        <location filename="../../app/ui/main_window.py" line="474"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="478"/>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="480"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -946,12 +946,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="508"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="541"/>
+        <location filename="../../app/ui/main_window.py" line="557"/>
         <source>The change is used after a restart. Restart now?</source>
         <translation>更改将在重启后生效。现在重启吗？</translation>
     </message>
@@ -2048,24 +2048,29 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>Watchlist</name>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="33"/>
+        <location filename="../../app/ui/watchlist.py" line="40"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="33"/>
+        <location filename="../../app/ui/watchlist.py" line="40"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="33"/>
+        <location filename="../../app/ui/watchlist.py" line="40"/>
         <source>Last</source>
         <translation>最新价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="33"/>
+        <location filename="../../app/ui/watchlist.py" line="40"/>
         <source>Change</source>
         <translation>涨跌幅</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/watchlist.py" line="49"/>
+        <source>Remove from watchlist</source>
+        <translation>从自选中移除</translation>
     </message>
 </context>
 </TS>
