@@ -14,10 +14,17 @@ from app.feeds.ccxt_convert import (
     new_trades,
     ohlcv_to_bars,
     ticker_to_raw,
-    tickers_to_batch,
     trades_to_raw,
 )
-from app.market.quality import TickValidator
+from app.feeds.ccxt_feed import (
+    DECIMAL_PLACES,
+    TICK_SIZE,
+    available_exchange_ids,
+    price_decimals,
+    retry_after,
+)
+from app.market.quality import RawBatch, TickValidator
+from app.ui.feed_settings import exchange_choices
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ccxt"
 
@@ -54,19 +61,9 @@ def test_malformed_ticker_gives_nan_prints_the_validator_drops() -> None:
     ]
     assert math.isnan(raws[0].price) and math.isnan(raws[1].price) and math.isnan(raws[2].price)
     assert raws[3].price == 5.0 and raws[3].time == 1.0  # close stands in for last
-    batch = tickers_to_batch({f"S{i}": {"last": None} for i in range(3)}, 2.0)
+    batch = RawBatch.from_ticks([ticker_to_raw(f"S{i}", {"last": None}, 2.0) for i in range(3)])
     screened = TickValidator().screen(batch, now=np.full(3, 2.0), live=True)
     assert len(screened) == 0 and sum(screened.dropped.values()) == 3
-
-
-def test_tickers_to_batch_matches_per_ticker_conversion() -> None:
-    tickers = {t["symbol"]: t for t in _parsed("binance", "fetchTickers")[0].values()}
-    batch = tickers_to_batch(tickers, received=1.5)
-    singles = [ticker_to_raw(s, t, 1.5) for s, t in tickers.items()]
-    assert batch.symbols == list(tickers)
-    np.testing.assert_array_equal(batch.price, [r.price for r in singles])
-    np.testing.assert_array_equal(batch.time, [r.time for r in singles])
-    np.testing.assert_array_equal(batch.bid, [r.bid for r in singles])
 
 
 def test_real_trades_become_prints_with_volume() -> None:
@@ -151,3 +148,37 @@ def test_new_trades_stops_walking_back_after_a_run_of_seen_trades() -> None:
     stale = _trade(-5, "ancient")  # far back in the cache: never reached, never re-sent
     fresh, _ = new_trades([stale, *old, _trade(10_000, "new")], mark)
     assert [t["id"] for t in fresh] == ["new"]
+
+
+# ------------------------------------------------------------------ exchange metadata
+def test_price_decimals_follow_the_exchanges_precision_mode() -> None:
+    import ccxt
+
+    assert (DECIMAL_PLACES, TICK_SIZE) == (ccxt.DECIMAL_PLACES, ccxt.TICK_SIZE)
+    ticks = [(0.01, 2), (0.25, 2), (0.1, 1), (1, 0), (10, 0), (0.00001, 5), (1e-9, 9)]
+    assert [price_decimals(tick, TICK_SIZE) for tick, _ in ticks] == [d for _, d in ticks]
+    assert price_decimals(2, DECIMAL_PLACES) == 2 and price_decimals(8, DECIMAL_PLACES) == 8
+    assert [price_decimals(bad, TICK_SIZE) for bad in (None, "x", -1, float("nan"))] == [2] * 4
+
+
+def test_retry_after_comes_from_the_exchanges_last_answer() -> None:
+    class Answered:
+        last_response_headers = {"Content-Type": "json", "retry-after": "7"}
+
+    assert retry_after(Answered()) == 7.0
+    Answered.last_response_headers = {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}
+    assert retry_after(Answered()) is None  # a date: the backoff's own pause applies
+    assert retry_after(None) is None and retry_after(object()) is None
+
+
+def test_exchange_ids_are_listed_without_importing_ccxt(monkeypatch) -> None:  # noqa: ANN001
+    import sys
+
+    import ccxt
+
+    expected = sorted(ccxt.exchanges)
+    monkeypatch.delitem(sys.modules, "ccxt")  # as on a fresh start: ccxt not loaded yet
+    assert available_exchange_ids() == expected
+    assert "ccxt" not in sys.modules
+    assert exchange_choices()[:3] == ["binance", "bybit", "okx"]
+    assert "ccxt" not in sys.modules  # the settings dialog's list never imports it

@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.models import AlertSource, Bar, Tick
+from app.feeds import ccxt_feed
 from app.feeds.bridge import FeedBridge
 from app.feeds.ccxt_feed import CcxtFeed, ExchangeConfig
 from app.feeds.reconnect import Backoff
@@ -285,6 +286,24 @@ def test_ticker_stream_for_large_symbol_sets(rig_factory, exchange_id: str) -> N
     assert set(drops) <= {"duplicate"}, drops  # a paused market repeats its last snapshot
 
 
+def test_one_ticker_stream_per_symbol_when_the_exchange_cannot_watch_many(
+        rig_factory, monkeypatch) -> None:  # noqa: ANN001
+    real = ccxt_feed._make_exchange
+
+    def without_watch_tickers(*args: object):  # noqa: ANN202
+        exchange = real(*args)
+        exchange.has["watchTickers"] = False
+        return exchange
+
+    monkeypatch.setattr(ccxt_feed, "_make_exchange", without_watch_tickers)
+    rig = rig_factory("bybit", live="tickers", symbols=(SYMBOL, "ETH/USDT"))
+    rig.minutes(1)
+    rig.wait(lambda: {t.symbol for t in rig.seen.ticks} == {SYMBOL, "ETH/USDT"}, 10,
+             "not every symbol's ticker stream delivered")
+    assert rig.feed.mode == "tickers"
+    assert {"tickers.BTCUSDT", "tickers.ETHUSDT"} <= set(rig.fake.subscriptions)
+
+
 def test_rest_polling_when_websockets_keep_failing(rig_factory) -> None:
     rig = rig_factory("bybit", ws_failures_before_polling=3)
     rig.fake.reject_websockets(True)
@@ -394,3 +413,44 @@ def test_symbol_added_while_running(rig_factory) -> None:
              "the added symbol never streamed")
     assert len(rig.feed.history("ETH/USDT")) >= HISTORY
     assert "ETH/USDT" in rig.feed.market_symbols()
+
+
+def test_api_keys_are_read_on_the_feed_thread_and_bad_keys_stop_the_feed(monkeypatch) -> None:  # noqa: ANN001
+    import ccxt
+
+    from app.feeds.credentials import ApiKeys
+
+    keys = ApiKeys("key-123456789", "s3cret")
+    read_on: list[str] = []
+    made_with: list[object] = []
+
+    def refuse(config: object, given: object, markets: object):  # noqa: ANN202
+        made_with.append(given)
+        raise ccxt.AuthenticationError("invalid api key")
+
+    monkeypatch.setattr(ccxt_feed, "_make_exchange", refuse)
+
+    class Output:
+        states: list[tuple[str, str]] = []
+        errors: list[str] = []
+
+        def publish_state(self, state: str, detail: str = "", **_: object) -> None:
+            self.states.append((state, detail))
+
+        def publish_error(self, exc: object) -> None:
+            self.errors.append(str(exc))
+
+    def load() -> ApiKeys:
+        read_on.append(threading.current_thread().name)
+        return keys
+
+    output = Output()
+    feed = CcxtFeed(ExchangeConfig("binance", (SYMBOL,)), output, load_keys=load)  # type: ignore[arg-type]
+    feed.start()
+    deadline = time.monotonic() + 10
+    while feed.is_running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert read_on == ["ccxt-binance"] and made_with == [keys]  # never the GUI thread
+    assert output.states[-1][0] == "stopped" and "AuthenticationError" in output.states[-1][1]
+    assert any("invalid api key" in e for e in output.errors)
+    assert "s3cret" not in " ".join(output.errors + [d for _, d in output.states])

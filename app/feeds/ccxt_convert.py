@@ -3,7 +3,7 @@
 Why a module of its own: this is where vendor data becomes ours, so it is where a bad
 message must stop being dangerous. Nothing here raises on a malformed trade, ticker or
 OHLCV row: a missing or non-numeric field becomes NaN (the validator then drops and
-counts the print) or the row is skipped and counted. Pure Python/numpy, testable
+counts the print) or the row is skipped and counted. Pure Python, testable
 without ccxt or a network.
 
 Times: ccxt gives epoch milliseconds (UTC); prints carry epoch seconds, bars tz-aware
@@ -17,10 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import numpy as np
-
 from app.core.models import Bar
-from app.market.quality import RawBatch
 from app.market.quality_types import NAN, RawTick
 
 __all__ = [
@@ -30,7 +27,6 @@ __all__ = [
     "closed_bars",
     "ohlcv_to_bars",
     "ticker_to_raw",
-    "tickers_to_batch",
     "trades_to_raw",
 ]
 
@@ -143,33 +139,6 @@ def ticker_to_raw(symbol: str, ticker: Mapping, received: float) -> RawTick:
         day_low=_num(ticker.get("low")),
         received=received,
     )
-
-
-def tickers_to_batch(tickers: Mapping[str, Mapping], received: float) -> RawBatch:
-    """Many tickers (``watch_tickers`` / ``fetch_tickers``) straight into columns.
-
-    The all-tickers path of a whole exchange (thousands of symbols per second), so it
-    skips the per-print record and fills the validator's columns directly.
-    """
-    symbols: list[str] = []
-    n = len(tickers)
-    time = np.empty(n)
-    price = np.empty(n)
-    bid = np.empty(n)
-    ask = np.empty(n)
-    high = np.empty(n)
-    low = np.empty(n)
-    for i, (symbol, ticker) in enumerate(tickers.items()):
-        raw = ticker_to_raw(symbol, ticker, received)
-        symbols.append(symbol)
-        time[i] = raw.time
-        price[i] = raw.price
-        bid[i] = raw.bid
-        ask[i] = raw.ask
-        high[i] = raw.day_high
-        low[i] = raw.day_low
-    return RawBatch(symbols=symbols, time=time, price=price, bid=bid, ask=ask,
-                    day_high=high, day_low=low, received=np.full(n, received))
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,14 +32,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import math
 import sys
 import threading
 import time as _time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from app.core.models import Bar
@@ -60,7 +63,7 @@ from app.market.quality_types import RawTick
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CcxtFeed", "ExchangeConfig", "FeedOutput", "FeedSilent", "LiveMode"]
+__all__ = ["available_exchange_ids", "CcxtFeed", "ExchangeConfig", "FeedOutput", "FeedSilent", "LiveMode"]
 
 LiveMode = Literal["auto", "trades", "tickers", "polling"]
 _MODES = ("auto", "trades", "tickers", "polling")
@@ -142,6 +145,19 @@ class _Symbol:
     instrument: Instrument | None = None
 
 
+def available_exchange_ids() -> list[str]:
+    """Every exchange id ccxt ships (== ``ccxt.exchanges``), read from the package folder
+    without importing ccxt, which takes seconds: safe to call on the GUI thread."""
+    loaded = sys.modules.get("ccxt")
+    if loaded is not None and hasattr(loaded, "exchanges"):
+        return sorted(loaded.exchanges)
+    spec = importlib.util.find_spec("ccxt")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = Path(next(iter(spec.submodule_search_locations))) / "async_support"
+    return sorted(f.stem for f in folder.glob("*.py") if not f.name.startswith("_"))
+
+
 def _make_exchange(config: ExchangeConfig, keys: ApiKeys | None, markets: Any) -> Any:
     """A fresh ``ccxt.pro`` instance (ccxt's own REST-only class when it has no pro one)."""
     import ccxt
@@ -169,17 +185,25 @@ def _make_exchange(config: ExchangeConfig, keys: ApiKeys | None, markets: Any) -
     return exchange
 
 
-def _decimals(step: object) -> int:
-    """Price decimals from a market's tick size (0.01 → 2) or decimal count (2 → 2)."""
+#: ccxt's ``precisionMode`` values (``ccxt.DECIMAL_PLACES``, ``ccxt.TICK_SIZE``), kept so this
+#: module needs no ccxt import: prices given as a count of decimals, or as a tick size.
+DECIMAL_PLACES = 2
+TICK_SIZE = 4
+
+
+def price_decimals(precision: object, mode: object) -> int:
+    """Decimals to show for a market's ``precision['price']``: 0.01 or 0.25 → 2 in tick-size
+    mode, 2 → 2 in decimal-places mode; 2 when the market does not say."""
     try:
-        value = float(step)  # type: ignore[arg-type]
+        value = float(precision)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 2
     if not math.isfinite(value) or value <= 0:
         return 2
-    if value >= 1 and value == int(value) and value < 20:
-        return int(value) if value != 1 else 0
-    return max(0, min(12, round(-math.log10(value)) if value < 1 else 0))
+    if mode == DECIMAL_PLACES:
+        return max(0, min(12, int(value)))
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return max(0, min(12, -int(exponent)))
 
 
 class CcxtFeed:
@@ -195,11 +219,15 @@ class CcxtFeed:
         output: FeedOutput,
         *,
         keys: ApiKeys | None = None,
+        load_keys: Callable[[], ApiKeys | None] | None = None,
         clock: Callable[[], float] = _time.time,
     ) -> None:
+        """``load_keys`` reads the API keys on the feed thread when it starts: an OS
+        keyring may block (a locked keychain asks its user) and must not hold the GUI."""
         self.config = config
         self._output = output
         self._keys = keys
+        self._load_keys = load_keys
         self._now = clock
         self._symbols: dict[str, _Symbol] = {s: _Symbol() for s in dict.fromkeys(config.symbols)}
         self._lock = threading.Lock()
@@ -391,6 +419,12 @@ class CcxtFeed:
     # ------------------------------------------------------------------ connection cycle
     async def _main(self) -> None:
         self._changed = asyncio.Event()
+        if self._keys is None and self._load_keys is not None:
+            try:
+                self._keys = self._load_keys()
+            except Exception as exc:  # public data needs no keys: say so and go on
+                log.warning("%s: API keys not loaded, public data only: %s",
+                            self.config.exchange_id, exc)
         self._set_state("connecting", self.config.exchange_id)
         while True:
             exchange = None
@@ -426,7 +460,7 @@ class CcxtFeed:
         """Log, decide, wait. False: the feed stops."""
         kind = classify_error(exc)
         why = describe_error(exc)
-        if kind is ErrorKind.FATAL or kind is ErrorKind.SYMBOL:
+        if kind is ErrorKind.FATAL:
             log.error("%s feed stopped: %s", self.config.exchange_id, why)
             self._stop_reason = why
             self._report(f"{self.config.exchange_id}: {why}")
@@ -440,7 +474,7 @@ class CcxtFeed:
                             self.config.exchange_id, self._ws_failures,
                             self.config.polling_before_ws_retry_s)
                 self._ws_failures = 0
-        delay = self.config.backoff.delay(self._attempt, kind, _retry_after(exc))
+        delay = self.config.backoff.delay(self._attempt, kind, retry_after(self._exchange))
         log.warning("%s: %s; reconnect attempt %d in %.1f s", self.config.exchange_id, why,
                     self._attempt, delay)
         if isinstance(exc, FeedSilent):
@@ -537,10 +571,11 @@ class CcxtFeed:
         await self._load_missing_histories(exchange)
         with self._lock:
             ready = [s for s, e in self._symbols.items() if e.status == "live"]
-        if mode == "trades":
+        if mode == "trades" or (mode == "tickers" and not exchange.has.get("watchTickers")):
+            per_symbol = self._trades_stream if mode == "trades" else self._ticker_stream
             for symbol in ready:
                 if symbol not in streams:
-                    streams[symbol] = asyncio.ensure_future(self._trades_stream(exchange, symbol))
+                    streams[symbol] = asyncio.ensure_future(per_symbol(exchange, symbol))
             for symbol in list(streams):
                 if symbol not in ready:
                     streams.pop(symbol).cancel()
@@ -589,7 +624,8 @@ class CcxtFeed:
         market = exchange.markets.get(symbol, {}) if exchange.markets else {}
         instrument = Instrument(
             symbol=symbol, name=str(market.get("base") or symbol), tz_name="UTC", market="crypto",
-            price_decimals=_decimals((market.get("precision") or {}).get("price")),
+            price_decimals=price_decimals((market.get("precision") or {}).get("price"),
+                                          getattr(exchange, "precisionMode", TICK_SIZE)),
         )
         with self._lock:
             entry = self._symbols.get(symbol)
@@ -639,60 +675,55 @@ class CcxtFeed:
             if done:
                 return pending.result()
 
-    async def _trades_stream(self, exchange: Any, symbol: str) -> None:
-        self._last_trade_ms.setdefault(symbol, int(self.clock() * 1000))
+    async def _watch_forever(self, watch: Callable[[], Awaitable[Any]],
+                             take: Callable[[Any], None], symbol: str | None = None) -> None:
+        """Call ``watch`` again and again, handing each answer to ``take``. A per-symbol
+        refusal stops only ``symbol``'s stream; anything else goes to the supervisor."""
         while True:
-            pending = asyncio.ensure_future(exchange.watch_trades(symbol))
+            pending = asyncio.ensure_future(watch())
             try:
-                trades = await self._await_answer(pending)
+                answer = await self._await_answer(pending)
             except asyncio.CancelledError:
                 pending.cancel()
                 raise
             except Exception as exc:
-                if classify_error(exc, per_symbol=True) is ErrorKind.SYMBOL:
+                if symbol is not None and classify_error(exc, per_symbol=True) is ErrorKind.SYMBOL:
                     self._fail_symbol(symbol, describe_error(exc))
                     return
                 raise
             self._received()
-            cache = getattr(exchange, "trades", None)
-            cached = cache.get(symbol) if isinstance(cache, dict) else None
-            fresh, mark = new_trades(cached if cached is not None else (trades or ()),
-                                     self._trade_marks.get(symbol, TradeMark()))
-            if not fresh:
-                continue
+            take(answer)
+
+    async def _trades_stream(self, exchange: Any, symbol: str) -> None:
+        self._last_trade_ms.setdefault(symbol, int(self.clock() * 1000))
+        await self._watch_forever(lambda: exchange.watch_trades(symbol),
+                                  lambda answer: self._take_trades(exchange, symbol, answer), symbol)
+
+    def _take_trades(self, exchange: Any, symbol: str, answer: Any) -> None:
+        cache = getattr(exchange, "trades", None)
+        cached = cache.get(symbol) if isinstance(cache, dict) else None
+        fresh, mark = new_trades(cached if cached is not None else (answer or ()),
+                                 self._trade_marks.get(symbol, TradeMark()))
+        if fresh:
             self._trade_marks[symbol] = mark
             self._last_trade_ms[symbol] = max(self._last_trade_ms[symbol], int(mark.time_ms))
             self._buffer.extend(trades_to_raw(symbol, fresh, self.clock()))
 
     async def _tickers_stream(self, exchange: Any, symbols: list[str]) -> None:
         wanted = set(symbols)
-        many = bool(exchange.has.get("watchTickers"))
-        while True:
-            if many:
-                pending = asyncio.ensure_future(exchange.watch_tickers(symbols))
-            else:
-                pending = asyncio.ensure_future(self._any_ticker(exchange, symbols))
-            try:
-                tickers = await self._await_answer(pending)
-            except asyncio.CancelledError:
-                pending.cancel()
-                raise
-            self._received()
-            received = self.clock()
-            self._buffer.extend(ticker_to_raw(s, t, received)
-                                for s, t in (tickers or {}).items() if s in wanted)
+        await self._watch_forever(lambda: exchange.watch_tickers(symbols),
+                                  lambda answer: self._take_tickers(answer, wanted))
 
-    @staticmethod
-    async def _any_ticker(exchange: Any, symbols: list[str]) -> dict:
-        """One ``watch_ticker`` per symbol; the first answer wins (the rest keep waiting
-        inside ccxt and answer on the next call)."""
-        tasks = {asyncio.ensure_future(exchange.watch_ticker(s)): s for s in symbols}
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            return {tasks[t]: t.result() for t in done}
-        finally:
-            for task in tasks:
-                task.cancel()
+    async def _ticker_stream(self, exchange: Any, symbol: str) -> None:
+        """For exchanges that can watch one ticker per subscription only."""
+        await self._watch_forever(lambda: exchange.watch_ticker(symbol),
+                                  lambda answer: self._take_tickers({symbol: answer}, {symbol}),
+                                  symbol)
+
+    def _take_tickers(self, tickers: Any, wanted: Collection[str]) -> None:
+        received = self.clock()
+        self._buffer.extend(ticker_to_raw(s, t, received)
+                            for s, t in (tickers or {}).items() if s in wanted)
 
     async def _poll(self, exchange: Any, symbols: list[str]) -> None:
         """REST instead of websockets, at ``poll_s`` (never faster than ccxt's rate limiter)."""
@@ -709,9 +740,7 @@ class CcxtFeed:
                     tickers[symbol] = await asyncio.wait_for(exchange.fetch_ticker(symbol),
                                                              self.config.request_timeout_s)
             self._received()
-            received = self.clock()
-            self._buffer.extend(ticker_to_raw(s, t, received)
-                                for s, t in (tickers or {}).items() if s in symbols)
+            self._take_tickers(tickers, symbols)
             if until and started > until and self.config.live != "polling":
                 raise ConnectionResetError("trying websockets again after polling")
             await asyncio.sleep(max(0.0, self.config.poll_s - (_time.monotonic() - started)))
@@ -777,12 +806,15 @@ class CcxtFeed:
             self._report(exc)
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    """A Retry-After the exchange sent, when ccxt kept it (seconds)."""
-    headers = getattr(exc, "headers", None) or {}
-    value = headers.get("Retry-After") if isinstance(headers, dict) else None
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
+def retry_after(exchange: Any) -> float | None:
+    """The ``Retry-After`` (seconds) of the exchange's last HTTP answer, if it sent one:
+    ccxt keeps the headers on the exchange, not on the exception it raises."""
+    headers = getattr(exchange, "last_response_headers", None) or {}
+    if not isinstance(headers, Mapping):
         return None
-
+    value = next((v for k, v in headers.items() if str(k).lower() == "retry-after"), None)
+    try:
+        seconds = float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None  # an HTTP date: the backoff's own pause applies
+    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None

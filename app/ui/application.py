@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from app.core.models import Bar
 from app.feeds.bridge import FeedBridge
 from app.feeds.ccxt_feed import CcxtFeed, ExchangeConfig
-from app.feeds.credentials import CredentialStore, CredentialStoreError
+from app.feeds.credentials import ApiKeys, CredentialStore, CredentialStoreError
 from app.feeds.demo import DemoFeed, DemoGap
 from app.market.gaps import Gap
 from app.market.pipeline import MarketPipeline
@@ -98,17 +98,8 @@ class Session(QObject):
             self._wire_exchange(exchange, exchange_clock)
 
     def _wire_exchange(self, config: ExchangeConfig, clock: Callable[[], float] | None) -> None:
-        keys = None
-        store = CredentialStore()
-        try:
-            if store.available():
-                keys = store.load(config.exchange_id)
-            else:
-                log.info("no OS keyring: %s streams public data without API keys",
-                         config.exchange_id)
-        except CredentialStoreError as exc:  # public data needs no keys: say it, go on
-            log.warning("%s", exc)
-        self.exchange_feed = CcxtFeed(config, self.bridge, keys=keys,
+        self.exchange_feed = CcxtFeed(config, self.bridge,
+                                      load_keys=lambda: _stored_keys(config.exchange_id),
                                       clock=clock or time.time)
         self.window.attach_exchange(config.exchange_id, config.symbols)
         self.bridge.markets_loaded.connect(self.window.on_markets_loaded)
@@ -240,6 +231,19 @@ def build_session(
     )
     session.start()
     return session
+
+
+def _stored_keys(exchange_id: str) -> ApiKeys | None:
+    """The exchange's API keys from the OS keyring (runs on the feed's thread)."""
+    store = CredentialStore()
+    if not store.available():
+        log.info("no OS keyring: %s streams public data without API keys", exchange_id)
+        return None
+    try:
+        return store.load(exchange_id)
+    except CredentialStoreError as exc:  # public data needs no keys: say it, go on
+        log.warning("%s", exc)
+        return None
 
 
 def exchange_from(args: argparse.Namespace, settings: AppSettings) -> ExchangeConfig | None:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.feeds.ccxt_feed import available_exchange_ids
 from app.feeds.ccxt_urls import InvalidAddress, normalise_address
 from app.feeds.credentials import ApiKeys, CredentialStore, CredentialStoreError
 from app.ui.settings import AppSettings, clean_exchange_id, clean_symbols
@@ -75,11 +76,10 @@ class FeedChoice:
 
 
 def exchange_choices(exchange_ids: Sequence[str] | None = None) -> list[str]:
-    """binance, bybit, okx first, then every other id (``ccxt.exchanges`` when none given)."""
+    """binance, bybit, okx first, then every other id (all of ccxt's when none given;
+    listed without importing ccxt, so opening the dialog never stalls the window)."""
     if exchange_ids is None:
-        import ccxt  # slow (seconds): only when the caller has no list
-
-        exchange_ids = list(ccxt.exchanges)
+        exchange_ids = available_exchange_ids()
     rest = sorted(set(exchange_ids) - set(PREFERRED_EXCHANGES))
     return [*PREFERRED_EXCHANGES, *rest]
 

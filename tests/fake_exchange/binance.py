@@ -18,15 +18,20 @@ from collections.abc import Mapping
 
 from .fixtures import market_infos
 from .market import CANDLE_MS, Bar, Ticker24h, Trade
-from .protocol import Dialect, JsonValue, RestReply, Subscription, WsInbound, WsSession, fmt, log
+from .protocol import (
+    Dialect,
+    JsonValue,
+    RestReply,
+    Subscription,
+    WsInbound,
+    WsSession,
+    fmt,
+    log,
+    query_int,
+)
 
 DAY_MS = 86_400_000
 _TICKER_STYLES = {"ticker": "ticker", "miniTicker": "miniTicker"}
-
-
-def _int(query: Mapping[str, str], key: str) -> int | None:
-    value = query.get(key)
-    return int(value) if value not in (None, "") else None
 
 
 class BinanceDialect(Dialect):
@@ -143,8 +148,8 @@ class BinanceDialect(Dialect):
             return RestReply(400, {"code": -1121, "msg": "Invalid symbol."})
         if query.get("interval") != "1m":
             return RestReply(400, {"code": -1120, "msg": "Invalid interval."})
-        limit = min(_int(query, "limit") or 500, 1000)
-        start, end = _int(query, "startTime"), _int(query, "endTime")
+        limit = min(query_int(query, "limit") or 500, 1000)
+        start, end = query_int(query, "startTime"), query_int(query, "endTime")
         rows = self.select_klines(symbol, start, end, limit, from_start=start is not None)
         return RestReply(200, [self._kline_row(bar) for bar in rows])
 

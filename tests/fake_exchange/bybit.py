@@ -18,12 +18,17 @@ from collections.abc import Mapping
 
 from .fixtures import market_infos
 from .market import CANDLE_MS, Bar, Ticker24h, Trade
-from .protocol import Dialect, JsonValue, RestReply, Subscription, WsInbound, WsSession, log, trim
-
-
-def _int(query: Mapping[str, str], key: str) -> int | None:
-    value = query.get(key)
-    return int(value) if value not in (None, "") else None
+from .protocol import (
+    Dialect,
+    JsonValue,
+    RestReply,
+    Subscription,
+    WsInbound,
+    WsSession,
+    log,
+    query_int,
+    trim,
+)
 
 
 class BybitDialect(Dialect):
@@ -124,8 +129,8 @@ class BybitDialect(Dialect):
             return self._params_error("Not supported symbols")
         if query.get("interval") != "1":
             return self._params_error("Invalid period!")
-        limit = min(_int(query, "limit") or 200, 1000)
-        start, end = _int(query, "start"), _int(query, "end")
+        limit = min(query_int(query, "limit") or 200, 1000)
+        start, end = query_int(query, "start"), query_int(query, "end")
         if start is not None:  # the candle containing `start` comes first
             start = start - (start - self.market.first_open_ms) % CANDLE_MS
         rows = self.select_klines(symbol, start, end, limit, from_start=start is not None)

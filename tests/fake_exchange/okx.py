@@ -19,14 +19,19 @@ from collections.abc import Mapping
 
 from .fixtures import market_infos
 from .market import Bar, Ticker24h, Trade
-from .protocol import Dialect, JsonValue, RestReply, Subscription, WsInbound, WsSession, log, trim
+from .protocol import (
+    Dialect,
+    JsonValue,
+    RestReply,
+    Subscription,
+    WsInbound,
+    WsSession,
+    log,
+    query_int,
+    trim,
+)
 
 _CANDLE_CHANNEL = "candle1m"
-
-
-def _int(query: Mapping[str, str], key: str) -> int | None:
-    value = query.get(key)
-    return int(value) if value not in (None, "") else None
 
 
 class OkxDialect(Dialect):
@@ -101,8 +106,8 @@ class OkxDialect(Dialect):
             return self._error("51001", "Instrument ID does not exist")
         if query.get("bar", "1m") != "1m":
             return self._error("51000", "Parameter bar error")
-        limit = min(_int(query, "limit") or 100, 300)
-        after, before = _int(query, "after"), _int(query, "before")
+        limit = min(query_int(query, "limit") or 100, 300)
+        after, before = query_int(query, "after"), query_int(query, "before")
         start = before + 1 if before is not None else None  # newer than `before`
         end = after - 1 if after is not None else None  # older than `after`
         forming_open = self.market.forming_open_ms()  # rows opening before it are confirmed

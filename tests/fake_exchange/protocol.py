@@ -76,6 +76,12 @@ class WsInbound:
     subscribed: list[str] = field(default_factory=list)
 
 
+def query_int(query: Mapping[str, str], key: str) -> int | None:
+    """An integer query parameter (times, limits); None when absent or empty."""
+    value = query.get(key)
+    return int(value) if value not in (None, "") else None
+
+
 def fmt(value: float, decimals: int = 8) -> str:
     """Exchange-style decimal string (binance pads to 8 dp; others trim)."""
     return f"{value:.{decimals}f}"
