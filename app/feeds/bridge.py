@@ -25,7 +25,7 @@ from app.feeds.backfill import BackfillWorker, Fetch
 from app.feeds.base import ErrorHandler, Instrument, TickSink
 from app.market.gaps import Gap
 from app.market.pipeline import MarketPipeline
-from app.market.quality_types import RawTick
+from app.market.quality_types import DropReason, RawTick
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ class FeedBridge(QObject):
     Feeds whose symbols arrive over time (an exchange, QMT) also use:
     ``state_changed(str, str)`` (state, detail), ``markets_loaded(list[str])`` (symbols
     the trader may add), ``instrument_ready(Instrument, list[Bar])`` (a symbol's history
-    is in: show it), ``symbol_failed(str, str)`` (symbol, why it stopped).
+    is in: show it), ``symbol_failed(str, str)`` (symbol, why it stopped),
+    ``official_bars(list[Bar])`` (the vendor's own closed bars, for the chart only).
     """
 
     ticks_received = Signal(object)
@@ -62,6 +63,7 @@ class FeedBridge(QObject):
     markets_loaded = Signal(object)
     instrument_ready = Signal(object, object)
     symbol_failed = Signal(str, str)
+    official_bars = Signal(object)
 
     def __init__(self, pipeline: MarketPipeline | None = None) -> None:
         super().__init__()
@@ -100,15 +102,31 @@ class FeedBridge(QObject):
     def publish_markets(self, symbols: list[str]) -> None:
         self.markets_loaded.emit(list(symbols))
 
-    def publish_instrument(self, instrument: Instrument, history: list[Bar]) -> None:
+    def publish_instrument(self, instrument: Instrument, history: list[Bar], *,
+                           limit_down: float | None = None, limit_up: float | None = None,
+                           day: int | None = None) -> None:
         """A symbol is ready: register it (health row, bar slot) and seed the price checks
-        with its last close, before its first live print is published."""
+        with its last close, previous close and today's limit prices (``day``: the market
+        day they hold for), before its first live print is published."""
         symbol = instrument.symbol
         self.pipeline.watch([symbol])
-        if history:
-            self.pipeline.set_instrument(symbol, name=instrument.name,
-                                         last_price=history[-1].close)
+        if history or instrument.prev_close is not None or limit_up is not None:
+            self.pipeline.set_instrument(
+                symbol, name=instrument.name, prev_close=instrument.prev_close,
+                limit_down=limit_down, limit_up=limit_up, day=day,
+                last_price=history[-1].close if history else None)
         self.instrument_ready.emit(instrument, list(history))
+
+    def publish_malformed(self, count: int) -> None:
+        """Records the feed could not read at all: dropped, and counted in its health."""
+        if count > 0:
+            self.pipeline.health.record(0, {DropReason.MALFORMED: count})
+
+    def publish_official_bars(self, bars: list[Bar]) -> None:
+        """The vendor's own closed bars for a charted symbol (QMT's ``subscribe_quote``):
+        the chart fills minutes the snapshots left empty; rules are not involved."""
+        if bars:
+            self.official_bars.emit(list(bars))
 
     def publish_symbol_failed(self, symbol: str, message: str) -> None:
         self.symbol_failed.emit(symbol, " ".join(message.split()))

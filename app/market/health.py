@@ -131,10 +131,16 @@ class FeedHealth:
         latency_samples: int = LATENCY_SAMPLES,
         rate_window_s: float = RATE_WINDOW_S,
         now: float | None = None,
+        rows_for_unwatched: bool = True,
     ) -> None:
         """``symbols``: the instruments the feed should deliver, so one that never ticks
         still shows (and can be stale). ``market_now(symbol)`` gives the exchange clock
         (epoch s) the sessions are judged on; None means the snapshot's own ``now``.
+
+        ``rows_for_unwatched=False`` (a whole-market feed): ticks of symbols nobody
+        watches count for the feed (rate, silence, latency) but get no row of their own.
+        5,000 rows would make the health view a second-by-second cost on the GUI thread,
+        and an illiquid stock that does not trade for 15 s is not a fault.
         """
         if not (math.isfinite(stale_after_s) and stale_after_s > 0):
             raise ValueError(f"stale_after_s must be positive, got {stale_after_s!r}")
@@ -164,6 +170,7 @@ class FeedHealth:
         self._latency_count = 0
         self._was_stale = False
         self._stale_since: float | None = None
+        self._rows_for_unwatched = rows_for_unwatched
 
     # ----- writers (feed thread) -------------------------------------------
     def set_state(self, state: str, detail: str = "", now: float | None = None, *,
@@ -263,7 +270,10 @@ class FeedHealth:
         latency = latency[np.isfinite(latency)]
         with self._lock:
             for symbol, index in last.items():
-                self._symbols.setdefault(symbol, None)
+                if symbol not in self._symbols:
+                    if not self._rows_for_unwatched:
+                        continue
+                    self._symbols[symbol] = None
                 ex, rx = float(exchange[index]), float(arrived[index])
                 if math.isfinite(ex):
                     self._exchange_time[symbol] = ex

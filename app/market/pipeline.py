@@ -74,6 +74,12 @@ class MarketPipeline:
     are judged ``grace_s`` after their time. A ``replay`` makes its own clock from the
     ticks it has delivered: no grace, and no "time in the future" check (its ticks define
     its present).
+
+    ``watched_only`` (a whole-market feed such as QMT's 沪深A股 push): every print is
+    validated, built into bars and judged by the rules, but gaps are looked for and
+    health rows kept only for the symbols ``watch``ed (the watchlist). An illiquid stock
+    with a quiet minute is not a gap worth a history download, and 5,000 health rows are
+    not something a trader reads.
     """
 
     def __init__(
@@ -88,6 +94,7 @@ class MarketPipeline:
         stale_after_s: float = 15.0,
         replay: bool = False,
         grace_s: float = 3.0,
+        watched_only: bool = False,
     ) -> None:
         self.feed = feed
         self.live = live
@@ -98,7 +105,10 @@ class MarketPipeline:
         self.validator = TickValidator(config)
         self.builder = BarBuilder(timeframes)
         self.gaps = GapTracker()
-        self.health = FeedHealth(feed, stale_after_s=stale_after_s, market_now=self._market_now)
+        self.watched_only = watched_only
+        self._watched: set[str] = set()
+        self.health = FeedHealth(feed, stale_after_s=stale_after_s, market_now=self._market_now,
+                                 rows_for_unwatched=not watched_only)
         self.watch(symbols)
 
     def _market_now(self, symbol: str) -> float:
@@ -113,10 +123,13 @@ class MarketPipeline:
         with self._lock:
             self.builder.slots(symbols)
             self.validator.slots(symbols)
+            self._watched.update(symbols)
         self.health.watch(symbols)
 
     def unwatch(self, symbols: Sequence[str]) -> None:
         """Symbols no longer delivered: gone from health (their bar slots stay, harmless)."""
+        with self._lock:
+            self._watched.difference_update(symbols)
         self.health.unwatch(symbols)
 
     def set_instrument(self, symbol: str, **known: object) -> None:
@@ -173,7 +186,10 @@ class MarketPipeline:
             events = self.builder.close_due(now) if symbols else []
             self._observe(events)
             gaps: list[Gap] = []
+            watched = self._watched
             for symbol, clock in zip(symbols, now.tolist()):
+                if self.watched_only and symbol not in watched:
+                    continue
                 if math.isfinite(clock):
                     gaps.extend(self.gaps.check(symbol, clock))
             self._publish_gaps()

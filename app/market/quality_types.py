@@ -30,6 +30,7 @@ class DropReason(str, Enum):
     BAD_RANGE = "bad_range"  # the day's high below its low
     OUTSIDE_DAY_RANGE = "outside_day_range"  # last price outside the day's high..low
     UNCONFIRMED_JUMP = "unconfirmed_jump"  # an impossible jump the next ticks did not confirm
+    MALFORMED = "malformed"  # the vendor's record was not a quote at all (counted by the adapter)
 
 
 class QualityNote(str, Enum):

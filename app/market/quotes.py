@@ -27,6 +27,11 @@ class Quote:
         self._day: date | None = None
         self._day_open: float | None = None
 
+    def set_prev_close(self, prev_close: float | None) -> None:
+        """A new trading day's previous close from the feed (QMT's instrument detail)."""
+        self.prev_close = prev_close
+        self._fixed_prev_close = prev_close is not None
+
     def seed(self, bars: Sequence[Bar]) -> None:
         """Start from history: last price, and the previous day's last close."""
         for bar in bars:
