@@ -1,0 +1,368 @@
+"""QMT (xtquant) payloads → the app's raw prints, bars and instrument facts.
+
+Why a module of its own: this is where QMT's data becomes ours, so it is where a bad
+payload must stop being dangerous. Nothing here raises on a malformed record: a missing
+or non-numeric field becomes NaN, so the validator drops the print and counts why; a
+payload that is not a mapping at all is counted by the caller. Pure Python + numpy,
+testable without xtquant.
+
+Units and clocks (``/work/shared/reference/xtquant.md``):
+
+* ``time`` is epoch **milliseconds**; prints carry epoch seconds and bars tz-aware
+  Asia/Shanghai datetimes, whatever the PC's time zone (nothing here calls
+  ``time.localtime`` or builds a naive datetime).
+* Volume in the app is in **lots** (手), as QMT's own ``volume`` field and the trader's
+  screen show it; ``pvolume`` (shares) is used only when ``volume`` is absent. Kline
+  volume is checked against ``amount`` and converted when a source gave shares.
+* Prices carry float noise (``11.370000000000001``) and are rounded to the instrument's
+  ``PriceTick`` before any rule compares them with a level.
+* XT labels a kline by the END of its period; the app's bars are labelled by their
+  START, in trading time (``app.market.timeframes``): the 09:30 row, which holds only the
+  opening call auction's print, is merged into the 09:30 bar, exactly as the bar builder
+  puts the 09:25 auction print there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from app.core.models import Bar
+from app.market.quality import RawBatch
+from app.market.timeframes import TIMEFRAMES, bar_window
+from app.monitors.sessions import SHANGHAI
+
+__all__ = [
+    "ConvertedPush",
+    "InstrumentFacts",
+    "default_price_tick",
+    "instrument_facts",
+    "kline_to_bars",
+    "price_decimals",
+    "push_to_batch",
+    "round_to_tick",
+    "xt_time",
+]
+
+NAN = math.nan
+_DAY_MS = 86_400_000
+
+
+def _num(value: object) -> float:
+    """A finite float, else NaN (QMT sends None for an absent value; a bad payload anything)."""
+    if type(value) is float:
+        return value if value - value == 0.0 else NAN
+    if type(value) is int:
+        return float(value)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return NAN
+    return number if math.isfinite(number) else NAN
+
+
+def _positive(value: object) -> float:
+    """A price field: QMT sends 0 for "none yet" (pre-open, an empty book side)."""
+    number = _num(value)
+    return number if number > 0 else NAN
+
+
+def _first(levels: object) -> float:
+    """Level 1 of a five-level ``bidPrice``/``askPrice`` list (0 = that side is empty)."""
+    if isinstance(levels, (list, tuple)) and levels:
+        return _positive(levels[0])
+    return NAN
+
+
+def default_price_tick(code: str) -> float:
+    """The minimum price step when ``get_instrument_detail`` has not said: 0.01 for
+    stocks, 0.001 for funds (ETFs/LOFs trade in 0.1 fen), NaN (no rounding) for indices."""
+    number, _, market = code.upper().partition(".")
+    if market == "SH":
+        if number.startswith("000"):
+            return NAN  # SSE indices
+        if number.startswith("5"):
+            return 0.001
+        return 0.01
+    if market == "SZ":
+        if number.startswith("39"):
+            return NAN  # SZSE indices
+        if number.startswith(("15", "16", "18")):
+            return 0.001
+        return 0.01
+    if market == "BJ":
+        return NAN if number.startswith("899") else 0.01
+    return NAN
+
+
+def price_decimals(tick: float) -> int:
+    """Decimals to show for a price step: 0.01 → 2, 0.001 → 3; 2 when unknown."""
+    if not (math.isfinite(tick) and tick > 0):
+        return 2
+    return max(0, min(6, round(-math.log10(tick) + 0.4999)))
+
+
+def round_to_tick(prices: np.ndarray, ticks: np.ndarray) -> np.ndarray:
+    """Each price to its instrument's step (NaN step = left as sent), noise removed.
+
+    ``11.370000000000001`` → ``11.37``: a stop at 11.37 then compares equal, as the
+    exchange meant it."""
+    prices = np.asarray(prices, np.float64)
+    ticks = np.asarray(ticks, np.float64)
+    usable = np.isfinite(ticks) & (ticks > 0)
+    out = prices.copy()
+    if usable.any():
+        step = ticks[usable]
+        decimals = np.clip(np.ceil(-np.log10(step) - 1e-9), 0, 6)
+        snapped = np.round(prices[usable] / step) * step
+        scale = 10.0 ** decimals
+        out[usable] = np.round(snapped * scale) / scale
+    return out
+
+
+def xt_time(ms: object) -> datetime | None:
+    """An XT epoch-ms stamp as an Asia/Shanghai datetime (None when unusable)."""
+    value = _num(ms)
+    if not math.isfinite(value):
+        return None
+    return datetime.fromtimestamp(value / 1000.0, SHANGHAI)
+
+
+# --------------------------------------------------------------------------- prints
+@dataclass(slots=True)
+class ConvertedPush:
+    """One callback payload as columns; ``malformed`` = records that were not mappings
+    at all (each still becomes a NaN print, so the validator counts it as dropped)."""
+
+    batch: RawBatch
+    malformed: int = 0
+
+
+_COLUMNS = ("time", "price", "cum_volume", "cum_turnover", "bid", "ask", "day_high",
+            "day_low", "prev_close")
+
+
+def _record_row(record: Mapping) -> tuple[float, ...]:
+    get = record.get
+    volume = _num(get("volume"))
+    if not volume == volume:  # no lots: derive them from shares
+        volume = _num(get("pvolume")) / 100.0
+    return (
+        _num(get("time")) / 1000.0,
+        _positive(get("lastPrice")),
+        volume,
+        _num(get("amount")),
+        _first(get("bidPrice")),
+        _first(get("askPrice")),
+        _positive(get("high")),
+        _positive(get("low")),
+        _positive(get("lastClose")),
+    )
+
+
+_BAD_ROW = (NAN,) * len(_COLUMNS)
+
+
+def push_to_batch(
+    datas: object,
+    received: float,
+    ticks: Mapping[str, float],
+    limits: Mapping[str, tuple[float, float]] | None = None,
+) -> ConvertedPush:
+    """A ``subscribe_whole_quote`` payload ``{code: tick}`` or a ``subscribe_quote('tick')``
+    payload ``{code: [tick, ...]}`` (a ``get_full_tick`` answer has the first shape) as one
+    ``RawBatch`` in payload order.
+
+    ``ticks``: price step per code (missing → ``default_price_tick``); ``limits``: today's
+    (limit-down, limit-up) per code from ``get_instrument_detail``. A payload that is not
+    a mapping gives an empty batch and ``malformed=1``.
+    """
+    symbols: list[str] = []
+    rows: list[tuple[float, ...]] = []
+    malformed = 0
+    if not isinstance(datas, Mapping):
+        return ConvertedPush(_empty_batch(), 1)
+    for code, value in datas.items():
+        if not isinstance(code, str):
+            malformed += 1
+            continue
+        records: Iterable[object] = value if isinstance(value, (list, tuple)) else (value,)
+        for record in records:
+            symbols.append(code)
+            if isinstance(record, Mapping):
+                rows.append(_record_row(record))
+            else:
+                malformed += 1
+                rows.append(_BAD_ROW)
+    if not symbols:
+        return ConvertedPush(_empty_batch(), malformed)
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(_COLUMNS))
+    step = np.fromiter((_step(ticks, code) for code in symbols), np.float64, len(symbols))
+    columns = {name: table[:, i] for i, name in enumerate(_COLUMNS)}
+    for name in ("price", "bid", "ask", "day_high", "day_low", "prev_close"):
+        columns[name] = round_to_tick(columns[name], step)
+    down = up = None
+    if limits:
+        pairs = [limits.get(code, (NAN, NAN)) for code in symbols]
+        down = np.fromiter((p[0] for p in pairs), np.float64, len(pairs))
+        up = np.fromiter((p[1] for p in pairs), np.float64, len(pairs))
+    batch = RawBatch(symbols=symbols, limit_down=down, limit_up=up,
+                     received=np.full(len(symbols), float(received)), **columns)
+    return ConvertedPush(batch, malformed)
+
+
+def _step(ticks: Mapping[str, float], code: str) -> float:
+    tick = ticks.get(code)
+    return default_price_tick(code) if tick is None else tick
+
+
+def _empty_batch() -> RawBatch:
+    empty = np.empty(0, np.float64)
+    return RawBatch(symbols=[], time=empty, price=empty)
+
+
+# --------------------------------------------------------------------------- bars
+_KLINE_FIELDS = ("time", "open", "high", "low", "close", "volume", "amount")
+
+
+def _column(source: object, name: str, n: int | None) -> list[object]:
+    try:
+        values = source[name]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
+        return [None] * (n or 0)
+    tolist = getattr(values, "tolist", None)
+    return list(tolist() if callable(tolist) else values)
+
+
+def _kline_rows(source: object) -> list[tuple[float, ...]]:
+    """Rows of (time_ms, o, h, l, c, volume, amount) from a ``get_market_data_ex`` frame
+    (or a mapping of columns) or from a ``subscribe_quote`` push's list of bar dicts."""
+    if isinstance(source, (list, tuple)):
+        rows = []
+        for record in source:
+            if isinstance(record, Mapping):
+                rows.append(tuple(_num(record.get(f)) for f in _KLINE_FIELDS))
+        return rows
+    times = _column(source, "time", None)
+    n = len(times)
+    columns = [times] + [_column(source, f, n) for f in _KLINE_FIELDS[1:]]
+    return [tuple(_num(col[i]) if i < len(col) else NAN for col in columns) for i in range(n)]
+
+
+def _lot_factor(rows: Sequence[tuple[float, ...]]) -> float:
+    """1.0 when volume is already in lots, 0.01 when the source gave shares.
+
+    turnover / (volume × close) is about 100 for lots and about 1 for shares; the median
+    over the rows that traded decides (an index's figures fall outside both: kept)."""
+    ratios = [a / (v * c) for _t, _o, _h, _l, c, v, a in rows
+              if v > 0 and c > 0 and a > 0 and math.isfinite(a)]
+    if not ratios:
+        return 1.0
+    ratio = float(np.median(ratios))
+    return 0.01 if 0.5 <= ratio <= 2.0 else 1.0
+
+
+def kline_to_bars(code: str, source: object, period: str) -> list[Bar]:
+    """XT klines (bar-END stamps) → the app's bars (bar-START, trading time), oldest first.
+
+    Rows are grouped by the app's own bar window of the instant just before their stamp,
+    so the 09:30 auction row joins the 09:30 bar (its open is the auction price) and an
+    11:30 or 15:00 stamp closes the morning's or the day's last bar. Daily rows are
+    stamped at the day's midnight (a start, not an end) and kept on their day. A row
+    without a usable time or price is skipped; duplicate stamps keep the last row (a
+    push repeats the forming bar as it grows).
+    """
+    if period not in TIMEFRAMES:
+        raise ValueError(f"unknown period {period!r}; expected one of {tuple(TIMEFRAMES)}")
+    by_stamp: dict[float, tuple[float, ...]] = {}
+    for row in _kline_rows(source):
+        stamp, o, h, lo, c = row[:5]
+        if not all(math.isfinite(x) for x in (stamp, c)) or c <= 0:
+            continue
+        by_stamp[stamp] = row
+    if not by_stamp:
+        return []
+    rows = [by_stamp[s] for s in sorted(by_stamp)]
+    factor = _lot_factor(rows)
+    daily = TIMEFRAMES[period] >= 86_400
+    merged: dict[float, list[float]] = {}
+    for stamp, o, h, lo, c, v, _a in rows:
+        seconds = stamp / 1000.0
+        probe = seconds + 10 * 3600 if daily else seconds - 0.001
+        start = bar_window(code, period, probe)[0]
+        o = o if o > 0 else c
+        h = max(h, o, c) if h > 0 else max(o, c)
+        lo = min(lo, o, c) if lo > 0 else min(o, c)
+        volume = v * factor if v == v and v >= 0 else 0.0
+        bar = merged.get(start)
+        if bar is None:
+            merged[start] = [o, h, lo, c, volume]
+        else:  # the auction row, then the first minute: one bar
+            bar[1] = max(bar[1], h)
+            bar[2] = min(bar[2], lo)
+            bar[3] = c
+            bar[4] += volume
+    return [
+        Bar(code, datetime.fromtimestamp(start, SHANGHAI), o, h, lo, c, volume)
+        for start, (o, h, lo, c, volume) in sorted(merged.items())
+    ]
+
+
+# --------------------------------------------------------------------------- instruments
+@dataclass(frozen=True, slots=True)
+class InstrumentFacts:
+    """What ``get_instrument_detail`` tells the alerts about one code for today.
+
+    Limit prices change daily (and are what the validator checks prints against);
+    ``suspended`` follows ``InstrumentStatus >= 1``, the test xtquant's own tools use.
+    """
+
+    code: str
+    name: str
+    prev_close: float | None
+    limit_up: float | None
+    limit_down: float | None
+    price_tick: float
+    suspended: bool
+    trading_day: str
+
+    @property
+    def decimals(self) -> int:
+        return price_decimals(self.price_tick)
+
+
+def _optional_price(value: object) -> float | None:
+    number = _positive(value)
+    return number if math.isfinite(number) else None
+
+
+def instrument_facts(code: str, detail: object) -> InstrumentFacts | None:
+    """Facts from a ``get_instrument_detail`` answer; None when QMT does not know the code."""
+    if not isinstance(detail, Mapping):
+        return None
+    name = detail.get("InstrumentName")
+    tick = _positive(detail.get("PriceTick"))
+    if not math.isfinite(tick):
+        tick = default_price_tick(code)
+    status = _num(detail.get("InstrumentStatus"))
+    steps = np.array([tick])
+    up, down, prev = (_optional_price(detail.get(k)) for k in
+                      ("UpStopPrice", "DownStopPrice", "PreClose"))
+
+    def snap(value: float | None) -> float | None:
+        return None if value is None else float(round_to_tick(np.array([value]), steps)[0])
+
+    return InstrumentFacts(
+        code=code,
+        name=str(name).strip() if name else code,
+        prev_close=snap(prev),
+        limit_up=snap(up),
+        limit_down=snap(down),
+        price_tick=tick,
+        suspended=status >= 1,
+        trading_day=str(detail.get("TradingDay") or ""),
+    )
