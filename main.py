@@ -71,6 +71,15 @@ def gui_arguments(argv: list[str]) -> argparse.Namespace:
                         "address, e.g. a local test exchange at http://127.0.0.1:8765")
     parser.add_argument("--symbols", type=_symbol_list, default=None, metavar="A,B",
                         help="exchange symbols to watch, e.g. BTC/USDT,ETH/USDT")
+    parser.add_argument("--qmt", action="store_true",
+                        help="run the QMT / MiniQMT feed (xtquant) instead of the saved feed setting")
+    parser.add_argument("--qmt-codes", type=_symbol_list, default=None, metavar="A,B",
+                        help="QMT codes to watch, e.g. 600519.SH,000001.SZ")
+    parser.add_argument("--whole-market", action="store_true",
+                        help="QMT: also subscribe every A-share (沪深A股) so rules on any code fire")
+    parser.add_argument("--fake-qmt", action="store_true",
+                        help="developer: run the QMT feed on the fake xtdata in tests/fake_xtquant "
+                        "(a simulated market of 5,500 A-shares; --speed sets its pace)")
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="developer: save a screenshot to this PNG after --screenshot-after s, then quit")
     parser.add_argument("--screenshot-after", type=float, default=5.0, help=argparse.SUPPRESS)

@@ -329,3 +329,218 @@ def test_chinese_texts(make_dialog: Any, qapp: Any) -> None:
     finally:
         for translator in translators:
             QCoreApplication.removeTranslator(translator)
+
+
+# ----- QMT (MiniQMT / xtquant, Chinese A-shares) -------------------------------------
+
+
+def type_codes(dialog: FeedSettingsDialog, qtbot: Any, text: str) -> None:
+    qtbot.keyClicks(dialog.qmt_codes.plain, text)
+    qtbot.keyClick(dialog.qmt_codes.plain, Qt.Key.Key_Return)
+
+
+def test_choosing_qmt_shows_its_group_and_hides_the_exchange_fields(make_dialog: Any) -> None:
+    dialog = make_dialog()
+    assert dialog.demo_radio.isChecked() and dialog.kind() == "demo"
+    assert dialog.qmt_radio.text() == "QMT / MiniQMT (A-shares)"
+    # Demo as before: the exchange fields greyed out; the QMT group is not shown.
+    assert dialog.exchange_box.isVisible() and not dialog.exchange_box.isEnabled()
+    assert not dialog.qmt_box.isVisible() and not dialog.qmt_help.isVisible()
+
+    dialog.qmt_radio.setChecked(True)
+    assert dialog.kind() == "qmt"
+    assert dialog.qmt_box.isVisible() and dialog.qmt_help.isVisible()
+    assert not dialog.exchange_box.isVisible() and not dialog.keys.isVisible()
+    assert "极简模式" in dialog.qmt_help.text() and "xtquant" in dialog.qmt_help.text()
+    assert "沪深A股" in dialog.qmt_whole_market_check.text()
+    assert not dialog.qmt_whole_market_check.isChecked()
+    assert dialog.qmt_port_edit.text() == ""
+    assert "automatically" in dialog.qmt_port_edit.placeholderText()
+    # Codes are typed (no market search), the stored defaults listed.
+    assert dialog.qmt_codes.search is None and dialog.qmt_codes.plain_row.isVisible()
+    assert dialog.qmt_codes.symbols() == ["600519.SH", "000001.SZ", "300750.SZ", "000300.SH"]
+    assert "600519.SH" in dialog.qmt_codes.plain.placeholderText()
+    assert ok_button(dialog).isEnabled()
+
+    dialog.exchange_radio.setChecked(True)
+    assert dialog.exchange_box.isVisible() and dialog.exchange_box.isEnabled()
+    assert dialog.keys.isVisible() and dialog.keys.isEnabled()
+    assert not dialog.qmt_box.isVisible() and not dialog.qmt_help.isVisible()
+    dialog.demo_radio.setChecked(True)
+    assert not dialog.qmt_box.isVisible() and not dialog.exchange_box.isEnabled()
+
+
+def test_qmt_codes_are_normalised_and_saved(make_dialog: Any, ini: Path, qtbot: Any) -> None:
+    dialog = make_dialog()
+    dialog.qmt_radio.setChecked(True)
+    dialog.qmt_codes.list.selectAll()
+    dialog.qmt_codes.remove_button.click()
+    assert dialog.qmt_codes.symbols() == []
+    assert not ok_button(dialog).isEnabled()
+    assert dialog.qmt_codes_error.isVisible()
+    assert dialog.qmt_codes_error.text() == "Add at least one code."
+    dialog.accept()  # even called directly, nothing is saved
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not ini.exists() or "qmt" not in ini.read_text(encoding="utf-8")
+
+    # Lower case, the SH600519 form, spaces or commas; repeats are dropped.
+    type_codes(dialog, qtbot, "600519.sh, SH601318 sz000001,600519.SH")
+    assert dialog.qmt_codes.symbols() == ["600519.SH", "601318.SH", "000001.SZ"]
+    assert dialog.isVisible()  # Enter in the code field does not press OK
+    assert dialog.qmt_codes.plain.text() == "" and not dialog.qmt_codes.plain_error.isVisible()
+    # A Chinese comma and full-width characters (set directly: QTest types Latin-1 only).
+    dialog.qmt_codes.plain.setText("bj430047，６００５１９．ＳＨ")
+    dialog.qmt_codes.plain_add.click()
+    assert dialog.qmt_codes.symbols() == ["600519.SH", "601318.SH", "000001.SZ", "430047.BJ"]
+    assert not dialog.qmt_codes_error.isVisible()
+
+    dialog.qmt_whole_market_check.setChecked(True)
+    dialog.qmt_port_edit.setText(" 58610 ")
+    assert ok_button(dialog).isEnabled()
+    ok_button(dialog).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    choice = dialog.result_config()
+    assert choice.kind == "qmt"
+    assert choice.qmt_codes == ("600519.SH", "601318.SH", "000001.SZ", "430047.BJ")
+    assert choice.qmt_whole_market is True
+    assert choice.qmt_port == 58610
+    # Written to disk at OK; the exchange settings are left as they were.
+    stored = AppSettings(ini)
+    assert FeedChoice.from_settings(stored) == choice
+    assert stored.feed_kind == "qmt"
+    assert stored.exchange_id == "binance" and stored.exchange_symbols == ["BTC/USDT", "ETH/USDT"]
+    assert "[qmt]" in ini.read_text(encoding="utf-8")
+
+
+def test_invalid_code_is_refused_with_which_and_why(
+    make_dialog: Any, ini: Path, qtbot: Any
+) -> None:
+    dialog = make_dialog()
+    dialog.qmt_radio.setChecked(True)
+    before = dialog.qmt_codes.symbols()
+    type_codes(dialog, qtbot, "600519.HK, 601318.sh 60051.SH 600036")
+    # The good code is added, the bad ones stay in the field with the reason for each.
+    assert dialog.qmt_codes.symbols() == [*before, "601318.SH"]
+    assert dialog.qmt_codes.plain.text() == "600519.HK, 60051.SH, 600036"
+    error = dialog.qmt_codes.plain_error
+    assert error.isVisible()
+    assert error.text().splitlines() == [
+        "Not an A-share code: 600519.HK — the market must be SH (Shanghai), SZ (Shenzhen) "
+        "or BJ (Beijing)",
+        "Not an A-share code: 60051.SH — an A-share code has exactly 6 digits, e.g. 600519.SH",
+        "Not an A-share code: 600036 — the market is missing: add .SH (Shanghai), "
+        ".SZ (Shenzhen) or .BJ (Beijing)",
+    ]
+    # Typing again hides the message; a refused code never reaches the settings.
+    qtbot.keyClick(dialog.qmt_codes.plain, Qt.Key.Key_Backspace)
+    assert not error.isVisible()
+    dialog.qmt_codes.plain.clear()
+    type_codes(dialog, qtbot, "BTC/USDT")
+    assert error.isVisible() and error.text() == (
+        "Not an A-share code: BTC/USDT — not in the form 600519.SH (6 digits, a dot, then SH, "
+        "SZ or BJ)"
+    )
+    ok_button(dialog).click()
+    assert AppSettings(ini).qmt_codes == [*before, "601318.SH"]
+    assert dialog.result_config().qmt_codes == (*before, "601318.SH")
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "abc", "58 610", "５８６１０"])
+def test_invalid_port_keeps_ok_disabled_with_the_message(
+    make_dialog: Any, ini: Path, port: str
+) -> None:
+    dialog = make_dialog()
+    dialog.qmt_radio.setChecked(True)
+    dialog.qmt_port_edit.setText(port)
+    assert not ok_button(dialog).isEnabled()
+    assert dialog.qmt_port_error.isVisible()
+    assert dialog.qmt_port_error.text().startswith(f"Invalid port: {port} — use a number from 1 to 65535")
+    assert dialog.qmt_port() is None
+    dialog.accept()  # even called directly, nothing is saved
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert AppSettings(ini).feed_kind == "demo"
+    # The demo feed ignores the QMT fields.
+    dialog.demo_radio.setChecked(True)
+    assert ok_button(dialog).isEnabled() and not dialog.qmt_port_error.isVisible()
+    # Empty = find the terminal automatically.
+    dialog.qmt_radio.setChecked(True)
+    assert not ok_button(dialog).isEnabled()
+    dialog.qmt_port_edit.setText("  ")
+    assert ok_button(dialog).isEnabled() and not dialog.qmt_port_error.isVisible()
+    ok_button(dialog).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert AppSettings(ini).qmt_port is None and AppSettings(ini).feed_kind == "qmt"
+
+
+def test_dialog_shows_the_stored_qmt_choice(make_dialog: Any, ini: Path) -> None:
+    settings = AppSettings(ini)
+    settings.feed_kind = "qmt"
+    settings.qmt_codes = ["601318.SH", "000001.SZ"]
+    settings.qmt_whole_market = True
+    settings.qmt_port = 58610
+    dialog = make_dialog(settings=settings)
+    assert dialog.qmt_radio.isChecked() and dialog.qmt_box.isVisible()
+    assert not dialog.exchange_box.isVisible()
+    assert dialog.qmt_codes.symbols() == ["601318.SH", "000001.SZ"]
+    assert dialog.qmt_whole_market_check.isChecked()
+    assert dialog.qmt_port_edit.text() == "58610"
+    assert dialog.result_config() == FeedChoice(
+        "qmt", "binance", "spot", ("BTC/USDT", "ETH/USDT"), "",
+        qmt_codes=("601318.SH", "000001.SZ"), qmt_whole_market=True, qmt_port=58610,
+    )
+    # Cancel keeps what was stored, even after edits.
+    dialog.qmt_whole_market_check.setChecked(False)
+    dialog.qmt_port_edit.clear()
+    dialog.reject()
+    assert dialog.result_config() == FeedChoice.from_settings(settings)
+    assert AppSettings(ini).qmt_whole_market is True and AppSettings(ini).qmt_port == 58610
+
+
+def test_whole_market_checkbox_saved(make_dialog: Any, ini: Path) -> None:
+    settings = AppSettings(ini)
+    settings.feed_kind = "qmt"
+    settings.qmt_whole_market = True
+    dialog = make_dialog(settings=settings)
+    dialog.qmt_whole_market_check.setChecked(False)
+    ok_button(dialog).click()
+    assert dialog.result_config().qmt_whole_market is False
+    assert AppSettings(ini).qmt_whole_market is False
+    dialog = make_dialog()
+    dialog.qmt_whole_market_check.setChecked(True)
+    ok_button(dialog).click()
+    assert AppSettings(ini).qmt_whole_market is True
+
+
+def test_leaving_qmt_keeps_its_settings(make_dialog: Any, ini: Path) -> None:
+    settings = AppSettings(ini)
+    settings.feed_kind = "qmt"
+    settings.qmt_codes = ["601318.SH"]
+    settings.qmt_port = 58610
+    dialog = make_dialog(settings=settings)
+    dialog.qmt_codes.list.selectAll()
+    dialog.qmt_codes.remove_button.click()  # unsaved edits of a feed not chosen don't count
+    dialog.qmt_port_edit.setText("bad")
+    dialog.demo_radio.setChecked(True)
+    ok_button(dialog).click()
+    stored = AppSettings(ini)
+    assert stored.feed_kind == "demo"
+    assert stored.qmt_codes == ["601318.SH"] and stored.qmt_port == 58610
+
+    dialog = make_dialog()
+    dialog.exchange_radio.setChecked(True)
+    ok_button(dialog).click()
+    assert dialog.result_config().kind == "exchange"
+    assert AppSettings(ini).feed_kind == "exchange"
+    assert AppSettings(ini).qmt_codes == ["601318.SH"]
+
+
+def test_exchange_and_demo_choices_write_no_qmt_settings(make_dialog: Any, ini: Path) -> None:
+    dialog = make_dialog()
+    dialog.exchange_radio.setChecked(True)
+    ok_button(dialog).click()
+    assert "qmt" not in ini.read_text(encoding="utf-8")
+    dialog = make_dialog()
+    dialog.demo_radio.setChecked(True)
+    ok_button(dialog).click()
+    assert "qmt" not in ini.read_text(encoding="utf-8")
+    assert dialog.result_config() == FeedChoice("demo", "binance", "spot", ("BTC/USDT", "ETH/USDT"), "")

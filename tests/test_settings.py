@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from app.feeds.ccxt_urls import InvalidAddress
-from app.ui.settings import AppSettings
+from app.ui.settings import (
+    DEFAULT_QMT_CODES,
+    AppSettings,
+    clean_qmt_code,
+    qmt_code_problem,
+)
 
 
 def write_ini(path: Path, body: str) -> Path:
@@ -115,3 +120,160 @@ def test_existing_settings_unchanged(tmp_path: Path) -> None:
     settings.sync()
     again = AppSettings(ini)
     assert (again.language, again.demo_speed, again.sound_enabled) == ("zh_CN", 4.0, False)
+
+
+# ----- QMT (MiniQMT / xtquant) -------------------------------------------------------
+
+
+def test_qmt_defaults_when_nothing_is_stored(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "empty.ini")
+    assert settings.qmt_codes == ["600519.SH", "000001.SZ", "300750.SZ", "000300.SH"]
+    assert settings.qmt_codes == DEFAULT_QMT_CODES
+    assert settings.qmt_whole_market is False
+    assert settings.qmt_port is None
+    assert settings.qmt_offer_answered is False
+    # The default list is a copy: changing it changes nothing stored or shared.
+    settings.qmt_codes.append("601318.SH")
+    assert settings.qmt_codes == DEFAULT_QMT_CODES == ["600519.SH", "000001.SZ", "300750.SZ", "000300.SH"]
+
+
+def test_qmt_round_trip(tmp_path: Path) -> None:
+    ini = tmp_path / "settings.ini"
+    settings = AppSettings(ini)
+    settings.feed_kind = "qmt"
+    settings.qmt_codes = [" 600519.sh", "SH600519", "000001.SZ", "sz000300", "430047.bj", "000001.sz"]
+    settings.qmt_whole_market = True
+    settings.qmt_port = 58610
+    settings.qmt_offer_answered = True
+    settings.sync()
+    again = AppSettings(ini)
+    assert again.feed_kind == "qmt"
+    # Normalised, repeats dropped, order kept; leading zeros survive the ini file.
+    assert again.qmt_codes == ["600519.SH", "000001.SZ", "000300.SZ", "430047.BJ"]
+    assert again.qmt_whole_market is True
+    assert again.qmt_port == 58610
+    assert again.qmt_offer_answered is True
+    text = ini.read_text(encoding="utf-8")
+    assert "[qmt]" in text and "000001.SZ" in text
+    # Back to auto-detect and the single-sector watchlist.
+    again.qmt_port = None
+    again.qmt_whole_market = False
+    again.qmt_offer_answered = False
+    again.sync()
+    third = AppSettings(ini)
+    assert third.qmt_port is None and third.qmt_whole_market is False
+    assert third.qmt_offer_answered is False
+    assert "port" not in ini.read_text(encoding="utf-8")
+
+
+def test_qmt_one_code_round_trip(tmp_path: Path) -> None:
+    ini = tmp_path / "settings.ini"
+    settings = AppSettings(ini)
+    settings.qmt_codes = ["000001.sz"]
+    settings.sync()
+    assert "codes=000001.SZ" in ini.read_text(encoding="utf-8")
+    assert AppSettings(ini).qmt_codes == ["000001.SZ"]
+
+
+def test_qmt_hand_edited_file(tmp_path: Path) -> None:
+    ini = write_ini(
+        tmp_path / "hand.ini",
+        "[qmt]\ncodes=600519.sh, sh601318, 600519.HK, 12345.SZ, , 000001.SZ\n"
+        "whole_market=1\nport= 58610 \noffer_answered=true\n",
+    )
+    settings = AppSettings(ini)
+    assert settings.qmt_codes == ["600519.SH", "601318.SH", "000001.SZ"]
+    assert settings.qmt_whole_market is True
+    assert settings.qmt_port == 58610
+    assert settings.qmt_offer_answered is True
+
+
+@pytest.mark.parametrize("body", [
+    "[qmt]\ncodes=600519.HK, AAPL\nwhole_market=yes please\nport=0\noffer_answered=maybe\n",
+    "[qmt]\ncodes=\nwhole_market=\nport=70000\noffer_answered=\n",
+    "[qmt]\ncodes=@Invalid()\nwhole_market=@Invalid()\nport=auto\noffer_answered=0\n",
+    "[qmt]\ncodes=, ,\nport=-1\n",
+])
+def test_qmt_garbage_values_fall_back_to_defaults(tmp_path: Path, body: str) -> None:
+    settings = AppSettings(write_ini(tmp_path / "garbage.ini", body))
+    assert settings.qmt_codes == DEFAULT_QMT_CODES
+    assert settings.qmt_whole_market is False
+    assert settings.qmt_port is None
+    assert settings.qmt_offer_answered is False
+
+
+def test_qmt_setters_refuse_invalid_values(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.qmt_codes = ["601318.SH"]
+    settings.qmt_port = 58610
+    with pytest.raises(ValueError, match=r"qmt_codes: '600519\.HK'.*market must be SH"):
+        settings.qmt_codes = ["000001.SZ", "600519.HK"]
+    with pytest.raises(ValueError, match=r"qmt_codes: '60051\.SH'.*6 digits"):
+        settings.qmt_codes = ["60051.SH"]
+    with pytest.raises(ValueError, match=r"qmt_codes: '600519'.*market is missing"):
+        settings.qmt_codes = ["600519"]
+    for bad in (0, 65536, -1, True, "58610", 5861.0):
+        with pytest.raises(ValueError, match="qmt_port"):
+            settings.qmt_port = bad  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="feed kind"):
+        settings.feed_kind = "xtquant"
+    # Nothing half-written.
+    assert settings.qmt_codes == ["601318.SH"]
+    assert settings.qmt_port == 58610
+    assert settings.feed_kind == "demo"
+    # Both ends of the port range are fine; an empty list brings the defaults back.
+    settings.qmt_port = 1
+    assert settings.qmt_port == 1
+    settings.qmt_port = 65535
+    assert settings.qmt_port == 65535
+    settings.qmt_codes = []
+    assert settings.qmt_codes == DEFAULT_QMT_CODES
+    # A single code given as text is one code, not six characters.
+    settings.qmt_codes = "sz300750"  # type: ignore[assignment]
+    assert settings.qmt_codes == ["300750.SZ"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("600519.SH", "600519.SH"),
+    ("600519.sh", "600519.SH"),
+    ("  000001.Sz ", "000001.SZ"),
+    ("430047.BJ", "430047.BJ"),
+    ("SH600519", "600519.SH"),
+    ("sh600519", "600519.SH"),
+    ("sz000001", "000001.SZ"),
+    ("bj430047", "430047.BJ"),
+    ("600519", None),
+    ("600519.HK", None),
+    ("HK00700", None),
+    ("60051.SH", None),
+    ("6005190.SH", None),
+    ("600519SH", None),
+    ("BTC/USDT", None),
+    ("", None),
+    ("６００５１９．ｓｈ", "600519.SH"),  # full-width, as a Chinese input method types it
+    ("٦٠٠٥١٩.SH", None),  # other digits are not
+])
+def test_clean_qmt_code(text: str, expected: str | None) -> None:
+    assert clean_qmt_code(text) == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("600519", "the market is missing"),
+    ("600519.", "the market is missing"),
+    ("600519.HK", "the market must be SH (Shanghai), SZ (Shenzhen) or BJ (Beijing)"),
+    ("hk00700", "the market must be SH"),
+    ("60051.SH", "exactly 6 digits"),
+    ("1234567", "exactly 6 digits"),
+    ("BTC/USDT", "not in the form 600519.SH"),
+    ("600519SH", "not in the form 600519.SH"),
+    ("  ", "empty code"),
+])
+def test_qmt_code_problem_says_why(text: str, reason: str) -> None:
+    problem = qmt_code_problem(text)
+    assert reason in problem
+    assert "\n" not in problem
+
+
+def test_qmt_code_problem_is_empty_for_a_valid_code() -> None:
+    for code in ("600519.SH", "sh600519", "000300.sh", "430047.BJ"):
+        assert qmt_code_problem(code) == ""

@@ -123,3 +123,17 @@ def test_error_without_exchange_name(qtbot: Any) -> None:
     box.line_edit.setText("DOGE")
     box.choose()
     assert box.error_text() == "Unknown symbol: DOGE"
+
+
+def test_a_share_list_hints_codes_and_takes_a_bare_number(qtbot: Any) -> None:
+    widget = SymbolSearchBox("QMT")
+    qtbot.addWidget(widget)
+    widget.set_symbols(["600519.SH", "000001.SZ", "300750.SZ"])
+    assert "600519" in widget.line_edit.placeholderText()
+    chosen: list[str] = []
+    widget.symbol_chosen.connect(chosen.append)
+    widget.line_edit.setText("600519")
+    widget.choose()
+    widget.line_edit.setText("sz300750")
+    widget.choose()
+    assert chosen == ["600519.SH", "300750.SZ"]

@@ -80,3 +80,13 @@ def test_canonical_symbol() -> None:
     # Spot and swap together: the spot pair is what "btcusdt" names exactly.
     assert canonical_symbol("btcusdt", SPOT + SWAP) == "BTC/USDT"
     assert canonical_symbol("btcusdtusdt", SPOT + SWAP) == "BTC/USDT:USDT"
+
+
+def test_ashare_codes_are_found_by_number_or_market_first() -> None:
+    index = SymbolIndex(["600519.SH", "600520.SH", "000001.SZ", "300750.SZ"])
+    assert index.canonical("600519") == "600519.SH"
+    assert index.canonical("sh600519") == "600519.SH"
+    assert index.canonical("600519.sh") == "600519.SH"
+    assert index.canonical("SZ300750") == "300750.SZ"
+    assert index.canonical("6005") is None  # a prefix is a suggestion, not a choice
+    assert index.rank("600519")[0] == "600519.SH"

@@ -1,4 +1,5 @@
-"""Find a market symbol from what a trader types: ``btc``, ``btcusdt``, ``BTC/USDT``.
+"""Find a market symbol from what a trader types: ``btc``, ``btcusdt``, ``BTC/USDT``;
+for A-shares ``600519``, ``sh600519`` or ``600519.sh``.
 
 Why not Qt's own completer filter: traders type symbols the way their exchange's web page
 shows them (``BTCUSDT``, ``btc-usdt``), ccxt names them ``BTC/USDT`` (spot) or
@@ -47,6 +48,9 @@ class _Entry:
 def _entry(symbol: str) -> _Entry:
     pair_text = symbol.split(":", 1)[0]
     base_text, _, quote_text = pair_text.partition("/")
+    number, dot, _market = symbol.partition(".")
+    if dot and len(number) == 6 and number.isdigit():  # an A-share code: 600519 names it
+        base_text = number
     quote = quote_text.upper()
     quote_rank = _QUOTE_ORDER.index(quote) if quote in _QUOTE_ORDER else len(_QUOTE_ORDER)
     return _Entry(
@@ -99,14 +103,23 @@ class SymbolIndex:
         exact = self._exact.get(stripped.upper())
         if exact is not None:
             return exact
-        wanted = compact(stripped)
+        wanted = _ashare_order(compact(stripped))
         if not wanted:
             return None
         full = [e for e in self._entries if e.full == wanted]
         candidates = full or [e for e in self._entries if e.pair == wanted]
+        if not candidates and wanted.isdigit():  # 600519 → 600519.SH (A-share codes)
+            candidates = [e for e in self._entries if e.base == wanted]
         if not candidates:
             return None
         return min(candidates, key=lambda e: e.order).symbol
+
+
+def _ashare_order(wanted: str) -> str:
+    """``SH600519`` (the market first, as many Chinese sites write it) → ``600519SH``."""
+    if len(wanted) == 8 and wanted[:2] in ("SH", "SZ", "BJ") and wanted[2:].isdigit():
+        return wanted[2:] + wanted[:2]
+    return wanted
 
 
 def _rank(entry: _Entry, wanted: str) -> int | None:

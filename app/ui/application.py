@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import qasync
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -22,10 +24,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.core.models import Bar
+from app.feeds.base import Instrument
 from app.feeds.bridge import FeedBridge
 from app.feeds.ccxt_feed import CcxtFeed, ExchangeConfig
 from app.feeds.credentials import ApiKeys, CredentialStore, CredentialStoreError
 from app.feeds.demo import DemoFeed, DemoGap
+from app.feeds.qmt_feed import QmtConfig, QmtFeed, import_xtdata
+from app.feeds.qmt_probe import probe_qmt
 from app.market.gaps import Gap
 from app.market.pipeline import MarketPipeline
 from app.market.quotes import previous_close
@@ -52,6 +57,7 @@ class Session(QObject):
 
     feed_loaded = Signal(object)  # DemoFeed, emitted from the loader thread
     feed_failed = Signal(str)
+    qmt_probed = Signal(str)  # '' = a QMT terminal answered, else why it is not used
 
     def __init__(
         self,
@@ -63,16 +69,24 @@ class Session(QObject):
         demo_gap: DemoGap | None = None,
         exchange: ExchangeConfig | None = None,
         exchange_clock: Callable[[], float] | None = None,
+        qmt: QmtConfig | None = None,
+        qmt_sdk: Callable[[], ModuleType] | None = None,
+        qmt_probe: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.monitor = MonitorThread(db_path)
         self.exchange_feed: CcxtFeed | None = None
-        if exchange is None:
+        self.qmt_feed: QmtFeed | None = None
+        self._qmt_probe = qmt_probe
+        clock = exchange_clock or time.time
+        if qmt is not None:
+            # A whole-market push: gaps and health rows for the watchlist only.
+            self.pipeline = MarketPipeline("QMT", clock=lambda _s: clock(), watched_only=True)
+        elif exchange is None:
             # The demo replays recorded data: its clock is the replay's, per symbol.
             self.pipeline = MarketPipeline("demo", clock=self._feed_clock, replay=True)
         else:
-            clock = exchange_clock or time.time
             self.pipeline = MarketPipeline(exchange.exchange_id, clock=lambda _s: clock())
         self.bridge = FeedBridge(self.pipeline)
         self.window = MainWindow(settings=settings, worker=self.monitor.worker, db_path=db_path)
@@ -94,7 +108,10 @@ class Session(QObject):
         self.monitor.worker.opened.connect(self._on_database_opened)
         self.feed_loaded.connect(self._on_feed_loaded)
         self.feed_failed.connect(self.window.show_error)
-        if exchange is not None:
+        self.qmt_probed.connect(self._on_qmt_probed)
+        if qmt is not None:
+            self._wire_qmt(qmt, qmt_sdk, clock)
+        elif exchange is not None:
             self._wire_exchange(exchange, exchange_clock)
 
     def _wire_exchange(self, config: ExchangeConfig, clock: Callable[[], float] | None) -> None:
@@ -102,35 +119,97 @@ class Session(QObject):
                                       load_keys=lambda: _stored_keys(config.exchange_id),
                                       clock=clock or time.time)
         self.window.attach_exchange(config.exchange_id, config.symbols)
-        self.bridge.markets_loaded.connect(self.window.on_markets_loaded)
-        self.bridge.instrument_ready.connect(self.window.add_instrument)
-        self.bridge.symbol_failed.connect(self.window.on_symbol_failed)
-        self.window.symbol_add_requested.connect(self._add_exchange_symbol)
-        self.window.watchlist.remove_requested.connect(self._remove_exchange_symbol)
+        self._wire_live_feed()
 
-    def _add_exchange_symbol(self, symbol: str) -> None:
+    def _wire_qmt(self, config: QmtConfig, sdk: Callable[[], ModuleType] | None,
+                  clock: Callable[[], float]) -> None:
+        self.qmt_feed = QmtFeed(config, self.bridge, load_sdk=sdk or import_xtdata, clock=clock)
+        # Anything but the real SDK (the developer switch, tests) says so on the banner.
+        label = "QMT" if sdk is None else QCoreApplication.translate("MainWindow", "QMT (simulated)")
+        self.window.attach_exchange(label, config.codes)
+        self.bridge.official_bars.connect(self.window.on_official_bars)
+        self._wire_live_feed()
+
+    def _wire_live_feed(self) -> None:
+        self.bridge.markets_loaded.connect(self.window.on_markets_loaded)
+        self.bridge.instrument_ready.connect(self._on_instrument_ready)
+        self.bridge.symbol_failed.connect(self.window.on_symbol_failed)
+        self.window.symbol_add_requested.connect(self._add_live_symbol)
+        self.window.watchlist.remove_requested.connect(self._remove_live_symbol)
+
+    @property
+    def live_feed(self) -> CcxtFeed | QmtFeed | None:
+        """The exchange or QMT feed (None on the demo)."""
+        return self.qmt_feed if self.qmt_feed is not None else self.exchange_feed
+
+    def _on_instrument_ready(self, instrument: Instrument, history: list[Bar]) -> None:
+        if instrument.prev_close is not None:  # for 涨跌幅 rules
+            self.monitor.worker.previous_close_known.emit(instrument.symbol,
+                                                          instrument.prev_close)
+        self.window.add_instrument(instrument, history)
+
+    def _saved_symbols(self) -> list[str]:
+        return self.settings.qmt_codes if self.qmt_feed is not None \
+            else self.settings.exchange_symbols
+
+    def _save_symbols(self, symbols: list[str]) -> None:
+        if self.qmt_feed is not None:
+            self.settings.qmt_codes = symbols
+        else:
+            self.settings.exchange_symbols = symbols
+
+    def _add_live_symbol(self, symbol: str) -> None:
         """The trader added a symbol: stream it now and remember it for the next start."""
-        feed = self.exchange_feed
+        feed = self.live_feed
         if feed is None:
             return
         feed.add_symbol(symbol)
         self.window.watchlist.add_symbol(symbol, QCoreApplication.translate("MainWindow", "loading…"))
-        symbols = list(dict.fromkeys([*self.settings.exchange_symbols, symbol]))
-        self.settings.exchange_symbols = symbols
+        self._save_symbols(list(dict.fromkeys([*self._saved_symbols(), symbol])))
 
-    def _remove_exchange_symbol(self, symbol: str) -> None:
+    def _remove_live_symbol(self, symbol: str) -> None:
         """Stop streaming a symbol and forget it (its rules and alerts stay in the database)."""
-        if self.exchange_feed is None:
+        feed = self.live_feed
+        if feed is None:
             return
-        self.exchange_feed.remove_symbol(symbol)
+        feed.remove_symbol(symbol)
         self.pipeline.unwatch([symbol])
         self.window.remove_instrument(symbol)
-        self.settings.exchange_symbols = [s for s in self.settings.exchange_symbols if s != symbol]
+        self._save_symbols([s for s in self._saved_symbols() if s != symbol])
 
     def start(self) -> None:
         self.monitor.start()
-        if self.exchange_feed is None:
+        if self.live_feed is None:
             threading.Thread(target=self._load_feed, name="feed-loader", daemon=True).start()
+            if self._qmt_probe is not None:
+                threading.Thread(target=self._probe_qmt, name="qmt-probe", daemon=True).start()
+
+    def _probe_qmt(self) -> None:
+        """Is a QMT terminal running? (imports xtquant and connects: seconds, off the GUI)."""
+        probe = self._qmt_probe
+        try:
+            reason = probe() if probe is not None else "not checked"
+        except Exception as exc:  # the probe must never take the demo down
+            log.exception("QMT probe failed")
+            reason = str(exc) or type(exc).__name__
+        self.qmt_probed.emit(reason)
+
+    def _on_qmt_probed(self, reason: str) -> None:
+        """On the demo: offer a terminal that answered (once), or say why QMT is not used."""
+        if self._stopping:
+            return
+        if reason:
+            log.info("QMT not used: %s", reason)
+            self.window.explain_demo(reason)
+            return
+        if self.settings.qmt_offer_answered:
+            return
+        use = self.window.ask_use_qmt()
+        self.settings.qmt_offer_answered = True
+        if use:
+            self.settings.feed_kind = "qmt"
+            self.settings.sync()
+            self.window.offer_restart(QCoreApplication.translate("MainWindow", "Price feed"))
 
     def _load_feed(self) -> None:
         try:
@@ -165,7 +244,7 @@ class Session(QObject):
 
     def _on_database_opened(self, *_args: object) -> None:
         self._database_open = True
-        feed = self.exchange_feed
+        feed = self.live_feed
         if feed is not None and not feed.is_running and not self._stopping:
             feed.start()  # rules are loaded: no price is judged against an empty rule set
             self.bridge.start_clock(fetch=feed.backfill)
@@ -206,8 +285,8 @@ class Session(QObject):
         self._stopping = True
         if self.feed is not None:
             self.feed.stop()
-        if self.exchange_feed is not None:
-            self.exchange_feed.stop()
+        if self.live_feed is not None:
+            self.live_feed.stop()
         self.bridge.stop_clock()
         self.pipeline.health.set_state("stopped")
         self.window.shutdown()
@@ -223,11 +302,15 @@ def build_session(
     demo_gap: DemoGap | None = None,
     exchange: ExchangeConfig | None = None,
     exchange_clock: Callable[[], float] | None = None,
+    qmt: QmtConfig | None = None,
+    qmt_sdk: Callable[[], ModuleType] | None = None,
+    qmt_probe: Callable[[], str] | None = None,
 ) -> Session:
     """Wire feed → bridge → (window, monitor worker) and start the background work."""
     session = Session(
         db_path=db_path, settings=settings, speed=speed, history_bars=history_bars,
         demo_gap=demo_gap, exchange=exchange, exchange_clock=exchange_clock,
+        qmt=qmt, qmt_sdk=qmt_sdk, qmt_probe=qmt_probe,
     )
     session.start()
     return session
@@ -261,6 +344,32 @@ def exchange_from(args: argparse.Namespace, settings: AppSettings) -> ExchangeCo
         market_type=settings.exchange_market_type,
         address=settings.exchange_address if address is None else address,
     )
+
+
+def qmt_from(args: argparse.Namespace, settings: AppSettings) -> QmtConfig | None:
+    """The QMT feed to run (``--qmt``/``--fake-qmt`` or the saved choice); None = not QMT.
+    Raises ValueError (with the field and reason) for a bad choice."""
+    wanted = getattr(args, "qmt", False) or getattr(args, "fake_qmt", False)
+    if not wanted and settings.feed_kind != "qmt":
+        return None
+    codes = getattr(args, "qmt_codes", None) or settings.qmt_codes
+    return QmtConfig(
+        codes=tuple(codes),
+        whole_market=bool(getattr(args, "whole_market", False) or settings.qmt_whole_market),
+        port=settings.qmt_port,
+    )
+
+
+def _fake_qmt(speed: float) -> tuple[Callable[[], ModuleType], Callable[[], float]]:
+    """Developer switch ``--fake-qmt``: the fake ``xtquant.xtdata`` of the tests (a simulated
+    market of 5,500 A-shares on a clock that starts in a trading session) stands in for
+    the SDK, so the QMT feed runs on any PC without a terminal."""
+    fake_dir = RESOURCES_DIR.parent / "tests" / "fake_xtquant"
+    sys.path.insert(0, str(fake_dir))
+    xtdata = importlib.import_module("xtquant.xtdata")
+    market = xtdata.fake_reset(speed=speed)
+    log.warning("developer mode: QMT feed on the fake xtdata in %s", fake_dir)
+    return (lambda: xtdata), market.clock
 
 
 def _install_excepthooks() -> None:
@@ -302,14 +411,24 @@ def run_gui(args: argparse.Namespace) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    exchange: ExchangeConfig | None = None
+    qmt: QmtConfig | None = None
     try:
-        exchange = exchange_from(args, settings)
+        qmt = None if getattr(args, "exchange", None) else qmt_from(args, settings)
+        exchange = None if qmt is not None else exchange_from(args, settings)
     except ValueError as exc:  # a bad setting must not keep the app from starting
-        log.error("exchange feed not started, running the demo: %s", exc)
-        exchange = None
+        log.error("live feed not started, running the demo: %s", exc)
+    qmt_sdk = clock = None
+    if qmt is not None and getattr(args, "fake_qmt", False):
+        qmt_sdk, clock = _fake_qmt(args.speed or 1.0)
+    probe = None
+    if qmt is None and exchange is None:
+        port = settings.qmt_port
+        probe = lambda: probe_qmt(port=port)  # noqa: E731
     session = build_session(
         db_path=args.db, settings=settings, speed=args.speed, history_bars=args.history_bars,
-        demo_gap=getattr(args, "demo_gap", None), exchange=exchange,
+        demo_gap=getattr(args, "demo_gap", None), exchange=exchange, exchange_clock=clock,
+        qmt=qmt, qmt_sdk=qmt_sdk, qmt_probe=probe,
     )
     session.window.closed.connect(app.quit)
     session.window.show()

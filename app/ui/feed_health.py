@@ -93,6 +93,7 @@ def reason_label(reason: DropReason) -> str:
         DropReason.BAD_RANGE: translate("FeedHealth", "Day high below low"),
         DropReason.OUTSIDE_DAY_RANGE: translate("FeedHealth", "Outside the day's high–low"),
         DropReason.UNCONFIRMED_JUMP: translate("FeedHealth", "Unconfirmed jump"),
+        DropReason.MALFORMED: translate("FeedHealth", "Malformed message"),
     }
     return labels[DropReason(reason)]
 
@@ -130,14 +131,21 @@ def detail_text(detail: str) -> str:
         "trades": translate("FeedHealth", "every trade"),
         "tickers": translate("FeedHealth", "ticker snapshots"),
         "polling": translate("FeedHealth", "REST polling"),
+        "watchlist": translate("FeedHealth", "watchlist"),
+        "loading xtquant": translate("FeedHealth", "loading xtquant"),
+        "loading instruments and history": translate("FeedHealth",
+                                                     "loading instruments and history"),
     }
+    kind, _, count = detail.partition(":")
+    if kind == "whole_market" and count.isdigit():  # QMT's whole-market subscription
+        return _fill(translate("FeedHealth", "whole market, %1 codes"), f"{int(count):,}")
     return modes.get(detail, detail)
 
 
 def state_text(snapshot: HealthSnapshot) -> str:
     """The state, and while reconnecting which attempt comes next and when."""
     state = state_label(snapshot.state)
-    if snapshot.state == "reconnecting" and snapshot.reconnect_attempt:
+    if snapshot.state in ("connecting", "reconnecting") and snapshot.reconnect_attempt:
         when = MISSING if snapshot.next_retry_at is None else \
             datetime.fromtimestamp(snapshot.next_retry_at).strftime("%H:%M:%S")
         return _fill(translate("FeedHealth", "%1 — attempt %2, next try at %3"),

@@ -1,4 +1,5 @@
-"""Choose the data feed: the recorded demo, or a crypto exchange through ccxt.
+"""Choose the data feed: the recorded demo, a crypto exchange through ccxt, or Chinese
+A-shares from a QMT terminal (MiniQMT, through xtquant).
 
 Why a dialog of its own: the feed decides whether any alert can fire, so its settings are
 checked before they are kept. An unknown exchange, an empty watchlist or a malformed
@@ -14,17 +15,23 @@ Keys are optional (public prices need none). Empty key fields keep keys already 
 ccxt takes many seconds to import, so its exchange list is only loaded when the caller
 does not pass one. Markets (for the symbol search) come from the caller too: the dialog
 asks with ``markets_wanted(exchange_id, market_type)`` and is answered by ``set_markets``.
+
+QMT needs no keys and no market list: a watchlist of codes in xtquant's form
+(``600519.SH``; ``sh600519`` and lower case are accepted and normalised, anything else is
+refused with the reason), an optional port (empty = xtquant finds the running terminal)
+and whether to also watch the whole 沪深A股 sector so rules on any code fire.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMetaMethod, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -43,7 +50,14 @@ from PySide6.QtWidgets import (
 from app.feeds.ccxt_feed import available_exchange_ids
 from app.feeds.ccxt_urls import InvalidAddress, normalise_address
 from app.feeds.credentials import ApiKeys, CredentialStore, CredentialStoreError
-from app.ui.settings import AppSettings, clean_exchange_id, clean_symbols
+from app.ui.settings import (
+    DEFAULT_QMT_CODES,
+    AppSettings,
+    clean_exchange_id,
+    clean_qmt_code,
+    clean_symbols,
+    qmt_code_fault,
+)
 from app.ui.symbol_search import ERROR_STYLE, EnterLineEdit, SymbolSearchBox, fill
 
 __all__ = ["PREFERRED_EXCHANGES", "FeedChoice", "FeedSettingsDialog", "exchange_choices"]
@@ -55,13 +69,18 @@ TYPING_PAUSE_MS = 400  # a typed exchange id counts once the trader stops typing
 
 @dataclass(frozen=True)
 class FeedChoice:
-    """What feed to run: ``kind`` "demo" or "exchange"; the rest describes the exchange."""
+    """What feed to run: ``kind`` "demo", "exchange" or "qmt"; ``exchange_id`` to
+    ``address`` describe the exchange, the ``qmt_*`` fields the QMT feed (``qmt_port``
+    None = let xtquant find the running terminal)."""
 
     kind: str
     exchange_id: str
     market_type: str
     symbols: tuple[str, ...]
     address: str
+    qmt_codes: tuple[str, ...] = tuple(DEFAULT_QMT_CODES)
+    qmt_whole_market: bool = False
+    qmt_port: int | None = None
 
     @classmethod
     def from_settings(cls, settings: AppSettings) -> FeedChoice:
@@ -72,6 +91,9 @@ class FeedChoice:
             market_type=settings.exchange_market_type,
             symbols=tuple(settings.exchange_symbols),
             address=settings.exchange_address,
+            qmt_codes=tuple(settings.qmt_codes),
+            qmt_whole_market=settings.qmt_whole_market,
+            qmt_port=settings.qmt_port,
         )
 
 
@@ -134,12 +156,27 @@ class ApiKeyFields(QGroupBox):
 
 class SymbolListEditor(QWidget):
     """The chosen symbols with Remove, plus an adder: the market search when markets are
-    known, else a comma-separated line edit (symbols upper-cased, not checked)."""
+    known, else a comma-separated line edit (symbols upper-cased, not checked).
+
+    ``clean`` turns one typed entry into what the list keeps, or None to refuse it (then
+    ``refused`` gives the message for the refused entries); ``placeholder`` replaces the
+    symbol example in the typed field. The QMT watchlist uses them for A-share codes.
+    """
 
     changed = Signal()
 
-    def __init__(self, symbols: Sequence[str], search: SymbolSearchBox | None) -> None:
+    def __init__(
+        self,
+        symbols: Sequence[str],
+        search: SymbolSearchBox | None,
+        *,
+        clean: Callable[[str], str | None] | None = None,
+        refused: Callable[[list[str]], str] | None = None,
+        placeholder: str | None = None,
+    ) -> None:
         super().__init__()
+        self._clean = clean or _clean_symbol
+        self._refused = refused
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.setMaximumHeight(140)
@@ -147,7 +184,9 @@ class SymbolListEditor(QWidget):
         self.remove_button.setAutoDefault(False)
         self.search = search
         self.plain = EnterLineEdit()
-        self.plain.setPlaceholderText(self.tr("Symbols separated by commas, e.g. BTC/USDT, ETH/USDT"))
+        self.plain.setPlaceholderText(
+            placeholder or self.tr("Symbols separated by commas, e.g. BTC/USDT, ETH/USDT")
+        )
         self.plain_add = QPushButton(self.tr("Add"))
         self.plain_add.setAutoDefault(False)
         self.plain_error = _error_label()
@@ -201,13 +240,17 @@ class SymbolListEditor(QWidget):
     def add_typed(self) -> None:
         # Commas (also the Chinese "，" and "、") or spaces: symbols never contain either.
         parts = [p for p in re.split(r"[,，、\s]+", self.plain.text()) if p]
-        good = clean_symbols([p.upper() for p in parts])
-        bad = [p for p in parts if p.upper() not in good]
-        for symbol in good:
-            self.add(symbol)
+        cleaned = [(part, self._clean(part)) for part in parts]
+        bad = [part for part, symbol in cleaned if symbol is None]
+        for _part, symbol in cleaned:
+            if symbol is not None:
+                self.add(symbol)
         self.plain.setText(", ".join(bad))
         if bad:
-            self.plain_error.setText(fill(self.tr("Not a symbol: %1"), ", ".join(bad)))
+            if self._refused is not None:
+                self.plain_error.setText(self._refused(bad))
+            else:
+                self.plain_error.setText(fill(self.tr("Not a symbol: %1"), ", ".join(bad)))
             self.plain_error.show()
         else:
             self.plain_error.hide()
@@ -224,7 +267,8 @@ class SymbolListEditor(QWidget):
 
 
 class FeedSettingsDialog(QDialog):
-    """Pick demo or exchange feed, its symbols, a developer server address and API keys.
+    """Pick demo, exchange or QMT feed. For an exchange: its symbols, a developer server
+    address and API keys; for QMT: the codes, the terminal's port and the whole-market box.
 
     ``exchange_ids``: the ids to offer (default: ``ccxt.exchanges``, slow to import).
     ``markets``: the symbols of the stored exchange and market type; when given, symbols
@@ -261,9 +305,11 @@ class FeedSettingsDialog(QDialog):
 
         self.demo_radio = QRadioButton(self.tr("Demo (recorded data)"))
         self.exchange_radio = QRadioButton(self.tr("Crypto exchange (ccxt)"))
+        self.qmt_radio = QRadioButton(self.tr("QMT / MiniQMT (A-shares)"))
         kinds = QButtonGroup(self)
         kinds.addButton(self.demo_radio)
         kinds.addButton(self.exchange_radio)
+        kinds.addButton(self.qmt_radio)
 
         self.exchange_combo = QComboBox()
         self.exchange_combo.setEditable(True)
@@ -294,14 +340,40 @@ class FeedSettingsDialog(QDialog):
         )
         self.address_error = _error_label()
         self.keys = ApiKeyFields()
+
+        port = settings.qmt_port
+        self.qmt_port_edit = QLineEdit("" if port is None else str(port))
+        self.qmt_port_edit.setPlaceholderText(self.tr("Empty = find the running terminal automatically"))
+        self.qmt_port_edit.setClearButtonEnabled(True)
+        self.qmt_port_error = _error_label()
+        self.qmt_whole_market_check = QCheckBox(
+            self.tr("Also watch the whole A-share market (沪深A股, ~5,500 codes) for rules")
+        )
+        self.qmt_whole_market_check.setChecked(settings.qmt_whole_market)
+        self.qmt_codes = SymbolListEditor(
+            settings.qmt_codes,
+            None,
+            clean=clean_qmt_code,
+            refused=self._refused_codes_text,
+            placeholder=self.tr("Codes separated by commas, e.g. 600519.SH, 000001.SZ"),
+        )
+        self.qmt_codes_error = _error_label()
+        self.qmt_help = QLabel(self.tr(
+            "The QMT terminal must be running in 极简模式 (MiniQMT) on this PC; "
+            "the app connects to it through xtquant."
+        ))
+        self.qmt_help.setWordWrap(True)
+        self.qmt_help.setStyleSheet(NOTE_STYLE)
         self.error_label = _error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self._layout()
 
-        (self.exchange_radio if settings.feed_kind == "exchange" else self.demo_radio).setChecked(True)
-        self.demo_radio.toggled.connect(self._revalidate)
+        radios = {"exchange": self.exchange_radio, "qmt": self.qmt_radio}
+        radios.get(settings.feed_kind, self.demo_radio).setChecked(True)
+        for radio in (self.demo_radio, self.exchange_radio, self.qmt_radio):
+            radio.toggled.connect(self._on_kind)
         self.exchange_combo.currentTextChanged.connect(self._on_exchange_text)
         self.exchange_combo.currentIndexChanged.connect(lambda _i: self._on_selection())
         self.exchange_combo.lineEdit().editingFinished.connect(self._on_selection)
@@ -311,8 +383,11 @@ class FeedSettingsDialog(QDialog):
         for field in (self.keys.api_key, self.keys.secret, self.keys.password):
             field.textChanged.connect(lambda _t: self._revalidate())
         self.keys.forget_button.clicked.connect(self.forget_keys)
+        self.qmt_port_edit.textChanged.connect(lambda _t: self._revalidate())
+        self.qmt_codes.changed.connect(self._revalidate)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self._show_kind()
         self._on_selection()
         self._revalidate()
 
@@ -335,6 +410,20 @@ class FeedSettingsDialog(QDialog):
     def market_type(self) -> str:
         return str(self.market_type_combo.currentData())
 
+    def kind(self) -> str:
+        """The feed kind chosen in the dialog: "demo", "exchange" or "qmt"."""
+        if self.exchange_radio.isChecked():
+            return "exchange"
+        return "qmt" if self.qmt_radio.isChecked() else "demo"
+
+    def qmt_port(self) -> int | None:
+        """The typed QMT port, None when empty (auto-detect) or not a valid port."""
+        text = self.qmt_port_edit.text().strip()
+        if not text.isascii() or not text.isdigit():
+            return None
+        port = int(text)
+        return port if 1 <= port <= 65535 else None
+
     def forget_keys(self) -> None:
         """Delete the stored keys of the selected exchange now (not on OK)."""
         exchange = self.exchange_id()
@@ -353,8 +442,14 @@ class FeedSettingsDialog(QDialog):
     def accept(self) -> None:
         if not self._revalidate():
             return
-        if not self.exchange_radio.isChecked():
-            self._settings.feed_kind = "demo"
+        kind = self.kind()
+        if kind == "qmt":
+            self._settings.qmt_codes = self.qmt_codes.symbols()
+            self._settings.qmt_whole_market = self.qmt_whole_market_check.isChecked()
+            self._settings.qmt_port = self.qmt_port()
+            self._settings.qmt_offer_answered = True  # chosen by hand: no start-up question
+        if kind != "exchange":
+            self._settings.feed_kind = kind
             self._settings.sync()
             self._choice = FeedChoice.from_settings(self._settings)
             super().accept()
@@ -392,19 +487,45 @@ class FeedSettingsDialog(QDialog):
         form.addRow(self.address_edit)
         form.addRow(self.address_error)
 
+        self.qmt_box = QGroupBox(self.tr("QMT / MiniQMT (A-shares)"))
+        qmt_form = QFormLayout(self.qmt_box)
+        qmt_form.addRow(self.tr("Codes:"), self.qmt_codes)
+        qmt_form.addRow(self.qmt_codes_error)
+        qmt_form.addRow(self.qmt_whole_market_check)
+        qmt_form.addRow(self.tr("Port:"), self.qmt_port_edit)
+        qmt_form.addRow(self.qmt_port_error)
+
         kinds = QHBoxLayout()
         kinds.addWidget(self.demo_radio)
         kinds.addWidget(self.exchange_radio)
+        kinds.addWidget(self.qmt_radio)
         kinds.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(kinds)
         layout.addWidget(self.exchange_box)
         layout.addWidget(self.keys)
+        layout.addWidget(self.qmt_box)
+        layout.addWidget(self.qmt_help)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(560, self.sizeHint().height())
 
     # ----- state ------------------------------------------------------------------
+    def _on_kind(self, checked: bool) -> None:
+        if checked:  # each switch toggles two radios: act once, for the one turned on
+            self._show_kind()
+            self._revalidate()
+            self.resize(self.width(), self.sizeHint().height())
+
+    def _show_kind(self) -> None:
+        """QMT shows its own group instead of the exchange's (demo shows the exchange
+        fields greyed out, as before)."""
+        qmt = self.qmt_radio.isChecked()
+        self.exchange_box.setVisible(not qmt)
+        self.keys.setVisible(not qmt)
+        self.qmt_box.setVisible(qmt)
+        self.qmt_help.setVisible(qmt)
+
     def _selection(self) -> tuple[str, str]:
         return (self.exchange_id(), self.market_type())
 
@@ -472,6 +593,7 @@ class FeedSettingsDialog(QDialog):
     def _revalidate(self) -> bool:
         """Show every field's problem next to it; OK only when there is none."""
         exchange_on = self.exchange_radio.isChecked()
+        qmt_on = self.qmt_radio.isChecked()
         self.exchange_box.setEnabled(exchange_on)
         self.keys.setEnabled(exchange_on)
         self.error_label.hide()
@@ -482,8 +604,13 @@ class FeedSettingsDialog(QDialog):
             (self.address_error, self._address_problem),
             (self.keys.error, self._keys_problem),
         )
-        # The demo feed uses none of the exchange fields: their problems do not count.
+        qmt_checks = (
+            (self.qmt_codes_error, self._qmt_codes_problem),
+            (self.qmt_port_error, self._qmt_port_problem),
+        )
+        # Only the chosen feed's fields count: the demo feed uses none of them.
         problems = [_show(label, check() if exchange_on else "") for label, check in checks]
+        problems += [_show(label, check() if qmt_on else "") for label, check in qmt_checks]
         ok = not any(problems)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         return ok
@@ -516,6 +643,35 @@ class FeedSettingsDialog(QDialog):
     def _keys_problem(self) -> str:
         return self.tr("Enter both the API key and the secret.") if self.keys.incomplete() else ""
 
+    def _qmt_codes_problem(self) -> str:
+        return "" if self.qmt_codes.symbols() else self.tr("Add at least one code.")
+
+    def _qmt_port_problem(self) -> str:
+        text = self.qmt_port_edit.text().strip()
+        if not text or self.qmt_port() is not None:
+            return ""
+        return fill(
+            self.tr("Invalid port: %1 — use a number from 1 to 65535, or leave it empty to "
+                    "find the running terminal automatically."),
+            text,
+        )
+
+    def _refused_codes_text(self, codes: list[str]) -> str:
+        """One line per refused code: which code and why (translated)."""
+        reasons = {
+            "empty": self.tr("empty code"),
+            "digits": self.tr("an A-share code has exactly 6 digits, e.g. 600519.SH"),
+            "no_market": self.tr(
+                "the market is missing: add .SH (Shanghai), .SZ (Shenzhen) or .BJ (Beijing)"
+            ),
+            "market": self.tr("the market must be SH (Shanghai), SZ (Shenzhen) or BJ (Beijing)"),
+            "form": self.tr("not in the form 600519.SH (6 digits, a dot, then SH, SZ or BJ)"),
+        }
+        template = self.tr("Not an A-share code: %1 — %2")
+        return "\n".join(
+            fill(template, code, reasons.get(qmt_code_fault(code), reasons["form"])) for code in codes
+        )
+
     def _show_keyring_error(self, error: CredentialStoreError) -> None:
         exchange = error.exchange_id
         if error.action == "delete":
@@ -531,6 +687,12 @@ class FeedSettingsDialog(QDialog):
             )
         self.error_label.setText(fill(template, exchange, error.detail or "-"))
         self.error_label.show()
+
+
+def _clean_symbol(text: str) -> str | None:
+    """A typed exchange symbol, upper-cased, or None when it cannot be one."""
+    symbols = clean_symbols([text.upper()])
+    return symbols[0] if symbols else None
 
 
 def _secret_edit() -> QLineEdit:

@@ -271,6 +271,35 @@ class MainWindow(QMainWindow):
         for symbol in symbols:
             self.watchlist.add_symbol(symbol, self.tr("loading…"))
 
+    def explain_demo(self, reason: str) -> None:
+        """On the demo feed: why the QMT terminal is not used (banner tooltip, status bar)."""
+        text = self.tr("QMT not used: %1").replace("%1", reason)
+        self.demo_label.setToolTip(text)
+        self.statusBar().showMessage(text, 30_000)
+
+    def ask_use_qmt(self) -> bool:
+        """A QMT terminal answered at start-up: does the trader want it as the feed?"""
+        answer = QMessageBox.question(
+            self, self.tr("QMT terminal found"),
+            self.tr("A QMT / MiniQMT terminal is running on this PC. Use it as the price "
+                    "feed instead of the demo data? (Settings → Price feed… changes it later.)"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def on_official_bars(self, bars: Sequence[Bar]) -> None:
+        """The terminal's own closed bars fill minutes the chart has no bar for."""
+        added_current = False
+        by_symbol: dict[str, list[Bar]] = {}
+        for bar in bars:
+            by_symbol.setdefault(bar.symbol, []).append(bar)
+        for symbol, symbol_bars in by_symbol.items():
+            series = self.series.get(symbol)
+            if series is not None and series.merge(symbol_bars) and symbol == self.current_symbol:
+                added_current = True
+        if added_current:
+            self.chart.refresh()
+
     def add_instrument(self, instrument: Instrument, history: Sequence[Bar]) -> None:
         """A symbol's history is in: chart series, quote, watchlist row, rule form."""
         symbol = instrument.symbol
@@ -283,9 +312,13 @@ class MainWindow(QMainWindow):
             self.series[symbol] = series
         else:
             series.merge(list(history))
-        quote = Quote(symbol, tz, instrument.prev_close)
-        quote.seed(list(history))
-        self.quotes[symbol] = quote
+        quote = self.quotes.get(symbol)
+        if quote is not None and not history:  # new facts only (a QMT feed's new day)
+            quote.set_prev_close(instrument.prev_close)
+        else:
+            quote = Quote(symbol, tz, instrument.prev_close)
+            quote.seed(list(history))
+            self.quotes[symbol] = quote
         self.watchlist.add_symbol(symbol, instrument.name, instrument.price_decimals)
         self.watchlist.set_name(symbol, instrument.name)
         self.watchlist.update_quote(quote)

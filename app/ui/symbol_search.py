@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.market.symbols import DEFAULT_LIMIT, SymbolIndex
+from app.monitors.sessions import is_ashare
 
 __all__ = ["EnterLineEdit", "SymbolSearchBox"]
 
@@ -65,6 +66,7 @@ class SymbolSearchBox(QWidget):
     ) -> None:
         super().__init__(parent)
         self._exchange = exchange
+        self._ashare = False  # A-share codes (QMT): the hint shows a code, not a pair
         self._limit = limit
         self._index = SymbolIndex(())
         self.line_edit = EnterLineEdit()
@@ -102,6 +104,7 @@ class SymbolSearchBox(QWidget):
     def set_symbols(self, symbols: Sequence[str]) -> None:
         """The exchange's market symbols; an empty list means "still loading"."""
         self._index = SymbolIndex(symbols)
+        self._ashare = bool(symbols) and is_ashare(symbols[0])
         self._model.setStringList([])
         self.clear_error()
         self._show_state()
@@ -157,7 +160,9 @@ class SymbolSearchBox(QWidget):
         loaded = self.has_markets()
         self.line_edit.setEnabled(loaded)
         self.add_button.setEnabled(loaded)
-        if loaded:
+        if loaded and self._ashare:
+            self.line_edit.setPlaceholderText(self.tr("Search code, e.g. 600519 or 600519.SH"))
+        elif loaded:
             self.line_edit.setPlaceholderText(self.tr("Search symbol, e.g. BTC/USDT or btcusdt"))
         else:
             self.line_edit.clear()

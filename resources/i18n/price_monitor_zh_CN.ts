@@ -229,42 +229,42 @@
 <context>
     <name>ApiKeyFields</name>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="91"/>
+        <location filename="../../app/ui/feed_settings.py" line="113"/>
         <source>API keys (optional)</source>
         <translation>API 密钥（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="96"/>
+        <location filename="../../app/ui/feed_settings.py" line="118"/>
         <source>Only needed for account data; public prices need no keys. Stored in the operating system&apos;s keyring, never in files.</source>
         <translation>仅在需要账户数据时填写，公开行情无需密钥。密钥保存在操作系统的钥匙串中，绝不写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="103"/>
+        <location filename="../../app/ui/feed_settings.py" line="125"/>
         <source>Forget stored keys</source>
         <translation>删除已保存的密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="108"/>
+        <location filename="../../app/ui/feed_settings.py" line="130"/>
         <source>API key:</source>
         <translation>API Key：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="109"/>
+        <location filename="../../app/ui/feed_settings.py" line="131"/>
         <source>Secret:</source>
         <translation>Secret Key：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="110"/>
+        <location filename="../../app/ui/feed_settings.py" line="132"/>
         <source>Passphrase:</source>
         <translation>Passphrase（口令）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="129"/>
+        <location filename="../../app/ui/feed_settings.py" line="151"/>
         <source>Stored — leave empty to keep</source>
         <translation>已保存——留空则保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="129"/>
+        <location filename="../../app/ui/feed_settings.py" line="151"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
@@ -431,77 +431,102 @@
         <translation>跳价未确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="103"/>
+        <location filename="../../app/ui/feed_health.py" line="96"/>
+        <source>Malformed message</source>
+        <translation>消息格式错误</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="104"/>
         <source>Held for confirmation</source>
         <translation>暂扣待确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="104"/>
+        <location filename="../../app/ui/feed_health.py" line="105"/>
         <source>Jump confirmed</source>
         <translation>跳价已确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="105"/>
+        <location filename="../../app/ui/feed_health.py" line="106"/>
         <source>Volume counter reset</source>
         <translation>成交量计数重置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="106"/>
+        <location filename="../../app/ui/feed_health.py" line="107"/>
         <source>Late print (closed bar revised)</source>
         <translation>迟到成交（已修正收盘K线）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="130"/>
+        <location filename="../../app/ui/feed_health.py" line="131"/>
         <source>every trade</source>
         <translation>逐笔成交</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="131"/>
+        <location filename="../../app/ui/feed_health.py" line="132"/>
         <source>ticker snapshots</source>
         <translation>行情快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="132"/>
+        <location filename="../../app/ui/feed_health.py" line="133"/>
         <source>REST polling</source>
         <translation>REST 轮询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="143"/>
+        <location filename="../../app/ui/feed_health.py" line="134"/>
+        <source>watchlist</source>
+        <translation>自选列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="135"/>
+        <source>loading xtquant</source>
+        <translation>正在加载 xtquant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="136"/>
+        <source>loading instruments and history</source>
+        <translation>正在加载合约信息和历史数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="141"/>
+        <source>whole market, %1 codes</source>
+        <translation>全市场，%1 只代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="151"/>
         <source>%1 — attempt %2, next try at %3</source>
         <translation>%1 — 第 %2 次重连，%3 再试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="151"/>
+        <location filename="../../app/ui/feed_health.py" line="159"/>
         <source>Feed %1 silent for %2 s during trading hours — alerts are blind until it recovers</source>
         <translation>行情源 %1 在交易时段内已 %2 秒无数据——恢复前预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="164"/>
+        <location filename="../../app/ui/feed_health.py" line="172"/>
         <source>%1: STALE — no data for %2 s during trading hours, alerts are blind</source>
         <translation>%1：停滞——交易时段内已 %2 秒无数据，预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="172"/>
+        <location filename="../../app/ui/feed_health.py" line="180"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="174"/>
+        <location filename="../../app/ui/feed_health.py" line="182"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="175"/>
+        <location filename="../../app/ui/feed_health.py" line="183"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="176"/>
+        <location filename="../../app/ui/feed_health.py" line="184"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="179"/>
+        <location filename="../../app/ui/feed_health.py" line="187"/>
         <source>p99 %1 ms</source>
         <translation>p99 延迟 %1 毫秒</translation>
     </message>
@@ -509,127 +534,127 @@
 <context>
     <name>FeedHealthPanel</name>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="293"/>
+        <location filename="../../app/ui/feed_health.py" line="301"/>
         <source>Feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="293"/>
+        <location filename="../../app/ui/feed_health.py" line="301"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="293"/>
+        <location filename="../../app/ui/feed_health.py" line="301"/>
         <source>Ticks/s</source>
         <translation>笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="293"/>
+        <location filename="../../app/ui/feed_health.py" line="301"/>
         <source>Accepted</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="294"/>
+        <location filename="../../app/ui/feed_health.py" line="302"/>
         <source>Dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="294"/>
+        <location filename="../../app/ui/feed_health.py" line="302"/>
         <source>Latency p50 (ms)</source>
         <translation>延迟 p50（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="294"/>
+        <location filename="../../app/ui/feed_health.py" line="302"/>
         <source>Latency p99 (ms)</source>
         <translation>延迟 p99（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="295"/>
+        <location filename="../../app/ui/feed_health.py" line="303"/>
         <source>Gaps open</source>
         <translation>未补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="295"/>
+        <location filename="../../app/ui/feed_health.py" line="303"/>
         <source>Gaps filled</source>
         <translation>已补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="295"/>
+        <location filename="../../app/ui/feed_health.py" line="303"/>
         <source>Gaps missing</source>
         <translation>无法补齐的缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="297"/>
+        <location filename="../../app/ui/feed_health.py" line="305"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="297"/>
+        <location filename="../../app/ui/feed_health.py" line="305"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="300"/>
+        <location filename="../../app/ui/feed_health.py" line="308"/>
         <source>Counted only; these ticks were not dropped</source>
         <translation>仅计数，这些行情未被丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="308"/>
+        <location filename="../../app/ui/feed_health.py" line="316"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="308"/>
+        <location filename="../../app/ui/feed_health.py" line="316"/>
         <source>Last tick time</source>
         <translation>最新行情时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="308"/>
+        <location filename="../../app/ui/feed_health.py" line="316"/>
         <source>Age (s)</source>
         <translation>距今（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="309"/>
+        <location filename="../../app/ui/feed_health.py" line="317"/>
         <source>In session</source>
         <translation>交易时段内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="309"/>
+        <location filename="../../app/ui/feed_health.py" line="317"/>
         <source>Stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="317"/>
+        <location filename="../../app/ui/feed_health.py" line="325"/>
         <source>Drop reasons</source>
         <translation>丢弃原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="322"/>
+        <location filename="../../app/ui/feed_health.py" line="330"/>
         <source>Symbols</source>
         <translation>品种</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="333"/>
+        <location filename="../../app/ui/feed_health.py" line="341"/>
         <source>Feeds</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="378"/>
+        <location filename="../../app/ui/feed_health.py" line="386"/>
         <source>Details of %1</source>
         <translation>%1 的明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="390"/>
+        <location filename="../../app/ui/feed_health.py" line="398"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="390"/>
+        <location filename="../../app/ui/feed_health.py" line="398"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="390"/>
+        <location filename="../../app/ui/feed_health.py" line="398"/>
         <source>STALE</source>
         <translation>停滞</translation>
     </message>
@@ -637,117 +662,193 @@
 <context>
     <name>FeedSettingsDialog</name>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="248"/>
+        <location filename="../../app/ui/feed_settings.py" line="292"/>
         <source>Data feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="262"/>
+        <location filename="../../app/ui/feed_settings.py" line="306"/>
         <source>Demo (recorded data)</source>
         <translation>演示（回放历史行情）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="263"/>
+        <location filename="../../app/ui/feed_settings.py" line="307"/>
         <source>Crypto exchange (ccxt)</source>
         <translation>加密货币交易所（ccxt）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="283"/>
+        <location filename="../../app/ui/feed_settings.py" line="308"/>
+        <location filename="../../app/ui/feed_settings.py" line="490"/>
+        <source>QMT / MiniQMT (A-shares)</source>
+        <translation>QMT / MiniQMT（A股）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="329"/>
         <source>Spot</source>
         <translation>现货</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="284"/>
+        <location filename="../../app/ui/feed_settings.py" line="330"/>
         <source>Perpetual swap</source>
         <translation>永续合约</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="293"/>
+        <location filename="../../app/ui/feed_settings.py" line="339"/>
         <source>Empty = the exchange&apos;s own servers; e.g. http://127.0.0.1:8765</source>
         <translation>留空 = 使用交易所官方服务器；例如 http://127.0.0.1:8765</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="351"/>
+        <location filename="../../app/ui/feed_settings.py" line="346"/>
+        <source>Empty = find the running terminal automatically</source>
+        <translation>留空 = 自动查找正在运行的终端</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="350"/>
+        <source>Also watch the whole A-share market (沪深A股, ~5,500 codes) for rules</source>
+        <translation>同时监控全部A股（沪深A股，约 5,500 只）以触发规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="358"/>
+        <source>Codes separated by commas, e.g. 600519.SH, 000001.SZ</source>
+        <translation>用逗号分隔代码，例如 600519.SH, 000001.SZ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="362"/>
+        <source>The QMT terminal must be running in 极简模式 (MiniQMT) on this PC; the app connects to it through xtquant.</source>
+        <translation>QMT 终端须在本机以极简模式（MiniQMT）运行；本程序通过 xtquant 连接它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="440"/>
         <source>The stored API keys for %1 were deleted.</source>
         <translation>已删除 %1 保存的 API 密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="382"/>
+        <location filename="../../app/ui/feed_settings.py" line="477"/>
         <source>Crypto exchange</source>
         <translation>加密货币交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="384"/>
+        <location filename="../../app/ui/feed_settings.py" line="479"/>
         <source>Exchange:</source>
         <translation>交易所：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="386"/>
+        <location filename="../../app/ui/feed_settings.py" line="481"/>
         <source>Market type:</source>
         <translation>市场类型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="387"/>
+        <location filename="../../app/ui/feed_settings.py" line="482"/>
         <source>Symbols:</source>
         <translation>交易对：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="389"/>
+        <location filename="../../app/ui/feed_settings.py" line="484"/>
         <source>Server address (developer: local test exchange):</source>
         <translation>服务器地址（开发者：本地测试交易所）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="453"/>
+        <location filename="../../app/ui/feed_settings.py" line="492"/>
+        <source>Codes:</source>
+        <translation>代码：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="495"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="574"/>
         <source>The operating system keyring is not available here, so API keys cannot be saved. Public market data works without them.</source>
         <translation>本机的系统钥匙串不可用，无法保存 API 密钥。公开行情数据无需密钥即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="462"/>
+        <location filename="../../app/ui/feed_settings.py" line="583"/>
         <source>The operating system keyring could not be read, so API keys cannot be saved. Public market data works without them.</source>
         <translation>无法读取系统钥匙串，无法保存 API 密钥。公开行情数据无需密钥即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="468"/>
+        <location filename="../../app/ui/feed_settings.py" line="589"/>
         <source>API keys for %1 are stored in the keyring.</source>
         <translation>%1 的 API 密钥已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="470"/>
+        <location filename="../../app/ui/feed_settings.py" line="591"/>
         <source>No API keys stored for %1.</source>
         <translation>尚未保存 %1 的 API 密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="494"/>
+        <location filename="../../app/ui/feed_settings.py" line="621"/>
         <source>Choose an exchange.</source>
         <translation>请选择交易所。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="496"/>
+        <location filename="../../app/ui/feed_settings.py" line="623"/>
         <source>Unknown exchange: %1</source>
         <translation>未知交易所：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="500"/>
+        <location filename="../../app/ui/feed_settings.py" line="627"/>
         <source>Add at least one symbol.</source>
         <translation>请至少添加一个交易对。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="510"/>
+        <location filename="../../app/ui/feed_settings.py" line="637"/>
         <source>Invalid server address — use http://host:port, e.g. http://127.0.0.1:8765 (%1)</source>
         <translation>服务器地址无效——请使用 http://主机:端口 格式，例如 http://127.0.0.1:8765（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="517"/>
+        <location filename="../../app/ui/feed_settings.py" line="644"/>
         <source>Enter both the API key and the secret.</source>
         <translation>请同时填写 API Key 和 Secret Key。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="523"/>
+        <location filename="../../app/ui/feed_settings.py" line="647"/>
+        <source>Add at least one code.</source>
+        <translation>请至少添加一个代码。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="654"/>
+        <source>Invalid port: %1 — use a number from 1 to 65535, or leave it empty to find the running terminal automatically.</source>
+        <translation>端口无效：%1 — 请填写 1 到 65535 之间的数字，或留空以自动查找正在运行的终端。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="662"/>
+        <source>empty code</source>
+        <translation>代码为空</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="663"/>
+        <source>an A-share code has exactly 6 digits, e.g. 600519.SH</source>
+        <translation>A股代码必须是 6 位数字，例如 600519.SH</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="665"/>
+        <source>the market is missing: add .SH (Shanghai), .SZ (Shenzhen) or .BJ (Beijing)</source>
+        <translation>缺少市场后缀：请加上 .SH（上海）、.SZ（深圳）或 .BJ（北京）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="667"/>
+        <source>the market must be SH (Shanghai), SZ (Shenzhen) or BJ (Beijing)</source>
+        <translation>市场必须是 SH（上海）、SZ（深圳）或 BJ（北京）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="668"/>
+        <source>not in the form 600519.SH (6 digits, a dot, then SH, SZ or BJ)</source>
+        <translation>格式应为 600519.SH（6 位数字、一个点、再加 SH、SZ 或 BJ）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="670"/>
+        <source>Not an A-share code: %1 — %2</source>
+        <translation>不是A股代码：%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_settings.py" line="679"/>
         <source>The operating system keyring is not available, so the stored API keys for %1 were not deleted. (%2)</source>
         <translation>系统钥匙串不可用，未能删除 %1 保存的 API 密钥。（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="528"/>
+        <location filename="../../app/ui/feed_settings.py" line="684"/>
         <source>The operating system keyring is not available, so the API keys for %1 were not saved and no setting was changed. Clear the key fields to continue without keys. (%2)</source>
         <translation>系统钥匙串不可用，%1 的 API 密钥未保存，设置也未作任何更改。清空密钥输入框即可不用密钥继续。（%2）</translation>
     </message>
@@ -821,7 +922,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="205"/>
-        <location filename="../../app/ui/main_window.py" line="552"/>
+        <location filename="../../app/ui/main_window.py" line="585"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -851,93 +952,114 @@
         <translation>实时 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="320"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
+        <source>QMT not used: %1</source>
+        <translation>未使用 QMT：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="283"/>
+        <source>QMT terminal found</source>
+        <translation>发现 QMT 终端</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="284"/>
+        <source>A QMT / MiniQMT terminal is running on this PC. Use it as the price feed instead of the demo data? (Settings → Price feed… changes it later.)</source>
+        <translation>本机正在运行 QMT / MiniQMT 终端。是否用它作为行情源，代替演示数据？（之后可在 设置 → 行情源… 中更改。）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="126"/>
+        <location filename="../../app/ui/application.py" line="128"/>
+        <source>QMT (simulated)</source>
+        <translation>QMT（模拟）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="167"/>
         <location filename="../../app/ui/main_window.py" line="272"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="192"/>
+        <location filename="../../app/ui/application.py" line="212"/>
+        <location filename="../../app/ui/application.py" line="262"/>
         <source>Price feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>%1 stopped: %2</source>
         <translation>%1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>Feed silent — alerts are blind</source>
         <translation>行情源无数据 — 提醒暂时失效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="396"/>
         <source>Feed back</source>
         <translation>行情已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>%1 is delivering prices again; alerts are watching.</source>
         <translation>%1 已恢复推送行情，提醒继续监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
         <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
         <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>Backfill of %1 failed: %2</source>
         <translation>%1 补数失败：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="431"/>
         <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
         <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
         <source>%1: gap of %2 minute(s) filled from backfill</source>
         <translation>%1：已补齐 %2 分钟的数据缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="455"/>
+        <location filename="../../app/ui/main_window.py" line="488"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="473"/>
+        <location filename="../../app/ui/main_window.py" line="506"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="474"/>
+        <location filename="../../app/ui/main_window.py" line="507"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="494"/>
+        <location filename="../../app/ui/main_window.py" line="527"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="529"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -946,12 +1068,12 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="508"/>
+        <location filename="../../app/ui/main_window.py" line="541"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="557"/>
+        <location filename="../../app/ui/main_window.py" line="590"/>
         <source>The change is used after a restart. Restart now?</source>
         <translation>更改将在重启后生效。现在重启吗？</translation>
     </message>
@@ -1997,22 +2119,22 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>SymbolListEditor</name>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="146"/>
+        <location filename="../../app/ui/feed_settings.py" line="183"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="150"/>
+        <location filename="../../app/ui/feed_settings.py" line="188"/>
         <source>Symbols separated by commas, e.g. BTC/USDT, ETH/USDT</source>
         <translation>多个交易对用逗号分隔，例如 BTC/USDT, ETH/USDT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="151"/>
+        <location filename="../../app/ui/feed_settings.py" line="190"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_settings.py" line="210"/>
+        <location filename="../../app/ui/feed_settings.py" line="253"/>
         <source>Not a symbol: %1</source>
         <translation>不是有效的交易对：%1</translation>
     </message>
@@ -2020,27 +2142,32 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>SymbolSearchBox</name>
     <message>
-        <location filename="../../app/ui/symbol_search.py" line="72"/>
+        <location filename="../../app/ui/symbol_search.py" line="74"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/symbol_search.py" line="150"/>
+        <location filename="../../app/ui/symbol_search.py" line="153"/>
         <source>Unknown symbol on %1: %2</source>
         <translation>%1 上没有该交易对：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/symbol_search.py" line="152"/>
+        <location filename="../../app/ui/symbol_search.py" line="155"/>
         <source>Unknown symbol: %1</source>
         <translation>未知交易对：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/symbol_search.py" line="161"/>
+        <location filename="../../app/ui/symbol_search.py" line="164"/>
+        <source>Search code, e.g. 600519 or 600519.SH</source>
+        <translation>搜索代码，例如 600519 或 600519.SH</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/symbol_search.py" line="166"/>
         <source>Search symbol, e.g. BTC/USDT or btcusdt</source>
         <translation>搜索交易对，例如 BTC/USDT 或 btcusdt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/symbol_search.py" line="164"/>
+        <location filename="../../app/ui/symbol_search.py" line="169"/>
         <source>Loading markets…</source>
         <translation>正在加载交易对…</translation>
     </message>
