@@ -7,13 +7,15 @@ lateness is what a trader feels as a stuck window (a click or a repaint waits fo
 
 Runs, in one process, each ``--seconds`` long:
 
-* idle: the same window on the demo feed's clock with no QMT feed (the floor);
+* no data: the same window with the terminal down (the floor);
 * 1×: the fake pushes the whole market every 3 s, QMT's real L1 cadence;
 * 10×: every 0.3 s;
 * naive 1×: the same pushes, but the bridge emits one Qt signal per tick instead of one
   per batch (what a first adapter would do), to show what batching buys.
 
-Prints p50 / p99 / max lag in ms per run and the ratio of p99 to the idle floor.
+Prints per run the ticks/s the rules received, the feed's backlog of unprocessed pushes
+(start → end of the run: growing means the feed cannot keep up), p50 / p99 / max lag in ms
+and the ratio of p99 to the no-data floor.
 
 Usage: QT_QPA_PLATFORM=offscreen uv run python bench/qmt_gui_lag.py [--seconds 20] [--rules 2000]
 """
@@ -46,12 +48,13 @@ from app.feeds.qmt_feed import QmtConfig  # noqa: E402
 from app.market.quality_types import RawTick  # noqa: E402
 from app.storage.db import open_database  # noqa: E402
 from app.storage.repository import Store  # noqa: E402
-from app.ui.application import build_session  # noqa: E402
+from app.ui.application import build_session, share_the_gil_finely  # noqa: E402
 from app.ui.settings import AppSettings  # noqa: E402
 from bench.engine import make_rule  # noqa: E402
 from tests.helpers.fake_qmt import load_fake_xtdata  # noqa: E402
 
 TIMER_MS = 10
+WARMUP_S = 8.0
 WATCHLIST = ("600519.SH", "000001.SZ", "300750.SZ", "000300.SH")
 
 
@@ -72,7 +75,7 @@ def seed_rules(db_path: Path, codes: list[str], prices: dict[str, float], count:
         repository = Store(database)
         for index in range(count):
             code = codes[index % len(codes)]
-            repository.save_rule(make_rule(index, code, prices[code], rng))
+            repository.save_rule(make_rule(index, code, prices[code], rng).with_changes(id=None))
 
 
 def measure(app: QApplication, seconds: float) -> np.ndarray:
@@ -98,43 +101,61 @@ def measure(app: QApplication, seconds: float) -> np.ndarray:
 
 def run(app: QApplication, label: str, seconds: float, *, speed: float | None, naive: bool,
         db_path: Path, settings_path: Path) -> tuple[str, np.ndarray, dict]:
+    """``speed`` None: the same window with the terminal down (no data: the floor)."""
     xtdata = load_fake_xtdata()
-    market = xtdata.fake_reset(speed=speed or 1.0)
+    market = xtdata.fake_reset(speed=speed or 1.0, terminal_up=speed is not None)
     settings = AppSettings(settings_path)
-    qmt = QmtConfig(codes=WATCHLIST, whole_market=True) if speed is not None else None
+    qmt = QmtConfig(codes=WATCHLIST, whole_market=True)
     if naive:
         import app.ui.application as application
         original = application.FeedBridge
         application.FeedBridge = NaiveBridge  # type: ignore[misc]
     try:
         session = build_session(db_path=db_path, settings=settings, qmt=qmt,
-                                qmt_sdk=(lambda: xtdata) if qmt else None,
-                                exchange_clock=market.clock if qmt else None)
+                                qmt_sdk=lambda: xtdata, exchange_clock=market.clock)
     finally:
         if naive:
             application.FeedBridge = original  # type: ignore[misc]
     session.window.show()
     warm = time.monotonic() + 120
-    while qmt is not None and session.pipeline.health.snapshot().accepted < 5000:
+    while speed is not None and session.pipeline.health.snapshot().accepted < 5000:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         if time.monotonic() > warm:
-            raise SystemExit(f"{label}: the QMT feed never delivered the whole market")
+            snap = session.pipeline.health.snapshot()
+            raise SystemExit(f"{label}: the QMT feed never delivered the whole market "
+                             f"({snap.state}: {snap.detail}; accepted {snap.accepted}, "
+                             f"dropped {dict(snap.dropped_by_reason)})")
+    settle = time.monotonic() + WARMUP_S  # start-up work (history, calendar) is not lag
+    while time.monotonic() < settle:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     before = session.pipeline.health.snapshot().accepted
+    backlog_before = session.qmt_feed.backlog if session.qmt_feed else 0
     lag = measure(app, seconds)
     after = session.pipeline.health.snapshot().accepted
+    backlog = session.qmt_feed.backlog if session.qmt_feed else 0
     session.shutdown()
     session.window.close()
     app.processEvents()
-    return label, lag, {"ticks/s": (after - before) / seconds}
+    return label, lag, {"ticks/s": (after - before) / seconds,
+                        "backlog": f"{backlog_before}→{backlog}"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rules", type=int, default=2000)
+    parser.add_argument("--only", type=int, nargs="*", default=None,
+                        help="run only these runs (0 = no data, always run; 1 = 1x, 2 = 10x, 3 = naive)")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="GIL switch interval in s (default: what the app sets, 0.001)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
+    if args.switch_interval is None:
+        share_the_gil_finely()  # as run_gui does
+    else:
+        sys.setswitchinterval(args.switch_interval)
     xtdata = load_fake_xtdata()
+    xtdata.enable_hello = False
     xtdata.fake_reset(paused=True)
     codes = list(xtdata.get_stock_list_in_sector("沪深A股"))
     ticks = xtdata.get_full_tick(codes)
@@ -143,20 +164,23 @@ def main() -> None:
     db_path = work / "bench.db"
     seed_rules(db_path, [c for c in codes if prices.get(c)], prices, args.rules)
     print(f"whole market: {len(codes)} codes, {args.rules} rules, {args.seconds:g} s per run, "
-          f"{TIMER_MS} ms timer")
-    runs = [("idle (demo window, no QMT)", None, False), ("QMT 1x (push every 3 s)", 1.0, False),
+          f"{TIMER_MS} ms timer, GIL switch interval {sys.getswitchinterval() * 1000:g} ms")
+    runs = [("no data (terminal down)", None, False), ("QMT 1x (push every 3 s)", 1.0, False),
             ("QMT 10x (push every 0.3 s)", 10.0, False),
             ("naive 1x (one signal per tick)", 1.0, True)]
     results = []
     for i, (label, speed, naive) in enumerate(runs):
+        if args.only is not None and i not in args.only and i != 0:
+            continue
         results.append(run(app, label, args.seconds, speed=speed, naive=naive,
                            db_path=db_path, settings_path=work / f"s{i}.ini"))
     floor = float(np.percentile(results[0][1], 99)) or 0.1
-    print(f"{'run':34} {'ticks/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'p99/idle':>8}")
+    print(f"{'run':34} {'ticks/s':>8} {'backlog':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+          f"{'p99/floor':>9}")
     for label, lag, extra in results:
         p50, p99 = np.percentile(lag, [50, 99])
-        print(f"{label:34} {extra['ticks/s']:8.0f} {p50:7.1f} {p99:7.1f} {lag.max():7.1f} "
-              f"{p99 / floor:8.1f}")
+        print(f"{label:34} {extra['ticks/s']:8.0f} {extra['backlog']:>9} {p50:7.1f} {p99:7.1f} "
+              f"{lag.max():7.1f} {p99 / floor:9.1f}")
 
 
 if __name__ == "__main__":

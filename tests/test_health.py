@@ -335,3 +335,16 @@ def test_two_writer_threads_and_a_reader_do_not_trip_over_each_other() -> None:
     assert (snap.accepted, snap.dropped, snap.notes[QualityNote.HELD]) == (
         2 * rounds, rounds, rounds)
     assert snap.latency_p50_ms == pytest.approx(10)
+
+
+def test_a_whole_market_feed_keeps_rows_for_watched_symbols_only() -> None:
+    health = FeedHealth("QMT", ["600519.SH"], rows_for_unwatched=False, now=0.0)
+    symbols = ["600519.SH", "000002.SZ", "600000.SH"]
+    health.record(3, now=1.0)
+    health.record_symbols(symbols, np.array([1.0, 1.0, 1.0]), np.array([1.0, 1.0, 1.0]), now=1.0)
+    snap = health.snapshot(now=2.0)
+    assert [row.symbol for row in snap.symbols] == ["600519.SH"]
+    assert snap.accepted == 3  # the others still count for the feed
+    listed = FeedHealth("demo", ["600519.SH"], now=0.0)
+    listed.record_symbols(symbols, np.ones(3), np.ones(3), now=1.0)
+    assert len(listed.snapshot(now=2.0).symbols) == 3

@@ -200,3 +200,22 @@ def test_a_late_print_revises_its_closed_bar_and_is_counted_in_health() -> None:
     assert [t.price for t in processed.ticks] == [98.0]  # the rules still see the price
     snap = pipeline.health.snapshot()
     assert snap.notes[QualityNote.LATE_PRINT] == 1
+
+
+def test_whole_market_pipeline_looks_for_gaps_in_watched_symbols_only() -> None:
+    """Every print is validated and built into bars, but a quiet unwatched stock is not
+    a gap to download: only the watchlist is checked."""
+    start = datetime(2026, 3, 24, 10, 0, tzinfo=sessions.SHANGHAI).timestamp()
+    now = [start]
+    pipeline = MarketPipeline("QMT", ["600519.SH"], clock=lambda _s: now[0], watched_only=True,
+                              grace_s=0.0)
+    for minute in (0, 5):  # both symbols trade at 10:00 and 10:05, nothing in between
+        t = start + 60 * minute + 1
+        now[0] = t
+        processed = pipeline.process([RawTick("600519.SH", t, 1400.0 + minute),
+                                      RawTick("000002.SZ", t, 8.0 + minute * 0.01)])
+        assert len(processed.ticks) == 2
+    now[0] = start + 6 * 60 + 1
+    gaps = pipeline.on_clock().gaps
+    assert {g.symbol for g in gaps} == {"600519.SH"}
+    assert [s.symbol for s in pipeline.health.snapshot().symbols] == ["600519.SH"]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from app.feeds.qmt_convert import (
+    concat_batches,
     default_price_tick,
     instrument_facts,
     kline_to_bars,
@@ -78,13 +79,32 @@ def test_zero_prices_and_empty_book_sides_become_nan_not_prices() -> None:
     assert math.isnan(batch.bid[0])
 
 
-def test_malformed_records_are_nan_prints_and_counted() -> None:
+def test_malformed_records_are_left_out_and_counted() -> None:
     pushed = push_to_batch({"000001.SZ": "garbage", "600000.SH": {"lastPrice": "x"},
-                            "000002.SZ": [tick(), None]}, 0.0, {})
-    assert pushed.malformed == 2  # the string and the None
-    assert len(pushed.batch) == 4
-    assert np.isnan(pushed.batch.time[:2]).all()
-    assert math.isnan(pushed.batch.price[1])
+                            "000002.SZ": [tick(), None], 7: tick()}, 0.0, {})
+    assert pushed.malformed == 3  # the string, the None and the number as a code
+    assert pushed.batch.symbols == ["600000.SH", "000002.SZ"]
+    assert math.isnan(pushed.batch.time[0]) and math.isnan(pushed.batch.price[0])
+    assert pushed.batch.price[1] == 11.37
+
+
+def test_odd_values_in_a_field_fall_back_value_by_value() -> None:
+    """One bad value must not spoil the column for the other codes."""
+    pushed = push_to_batch({"000001.SZ": tick(lastPrice="11.2"), "000002.SZ": tick(lastPrice=[1]),
+                            "600000.SH": tick(lastPrice=None), "600001.SH": tick(lastPrice=True)},
+                           0.0, {})
+    price = pushed.batch.price
+    assert price[0] == 11.2 and math.isnan(price[1]) and math.isnan(price[2])
+
+
+def test_several_pushes_concatenate_in_order() -> None:
+    first = push_to_batch({"000001.SZ": tick()}, 1.0, {}).batch
+    second = push_to_batch({"600000.SH": tick(), "000001.SZ": tick(time=ms("2026-03-24 10:00:06"))},
+                           2.0, {}, {"600000.SH": (1.0, 2.0)}).batch
+    both = concat_batches([first, second])
+    assert both.symbols == ["000001.SZ", "600000.SH", "000001.SZ"]
+    assert both.received.tolist() == [1.0, 2.0, 2.0]
+    assert math.isnan(both.limit_up[0]) and both.limit_up[1] == 2.0
 
 
 def test_a_payload_that_is_not_a_mapping_is_counted_once() -> None:

@@ -461,3 +461,23 @@ def test_paused_rules_are_announced_in_status_bar_tray_and_panel(
         assert panel.message.text() == notice
     finally:
         window.shutdown()
+
+
+def test_rule_table_updates_changed_rows_in_place(panel: MonitorPanel) -> None:
+    """A fired rule changes one row: no reset (which makes the view re-read every cell of
+    every visible row, thousands of calls with a whole market of rules)."""
+    rules = [validate_rule({"task_name": f"r{i}", "stock_code": CODE, "cross_level": 10 + i})
+             .with_changes(id=i + 1) for i in range(50)]
+    panel.set_rules(rules)
+    model = panel.model
+    resets: list[bool] = []
+    changed: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())))
+    fired = rules[7].with_changes(status=TaskStatus.TRIGGERED)
+    panel.set_rules([*rules[:7], fired, *rules[8:]])
+    assert not resets and changed == [(7, 7)]
+    assert model.rule_at(7) is not None and model.rule_at(7).status is TaskStatus.TRIGGERED
+    panel.set_rules(rules[:10])  # a different list: a reset
+    assert resets and model.rowCount() == 10
+    assert panel.table.horizontalHeader().resizeContentsPrecision() == 0

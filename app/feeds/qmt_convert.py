@@ -25,7 +25,7 @@ Units and clocks (``/work/shared/reference/xtquant.md``):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +38,7 @@ from app.monitors.sessions import SHANGHAI
 
 __all__ = [
     "ConvertedPush",
+    "concat_batches",
     "InstrumentFacts",
     "default_price_tick",
     "instrument_facts",
@@ -69,13 +70,6 @@ def _positive(value: object) -> float:
     """A price field: QMT sends 0 for "none yet" (pre-open, an empty book side)."""
     number = _num(value)
     return number if number > 0 else NAN
-
-
-def _first(levels: object) -> float:
-    """Level 1 of a five-level ``bidPrice``/``askPrice`` list (0 = that side is empty)."""
-    if isinstance(levels, (list, tuple)) and levels:
-        return _positive(levels[0])
-    return NAN
 
 
 def default_price_tick(code: str) -> float:
@@ -135,36 +129,39 @@ def xt_time(ms: object) -> datetime | None:
 # --------------------------------------------------------------------------- prints
 @dataclass(slots=True)
 class ConvertedPush:
-    """One callback payload as columns; ``malformed`` = records that were not mappings
-    at all (each still becomes a NaN print, so the validator counts it as dropped)."""
+    """One callback payload as columns; ``malformed`` = records that were not mappings at
+    all (left out of the batch and counted by the feed as malformed)."""
 
     batch: RawBatch
     malformed: int = 0
 
 
-_COLUMNS = ("time", "price", "cum_volume", "cum_turnover", "bid", "ask", "day_high",
-            "day_low", "prev_close")
+def _column_of(records: Sequence[Mapping], key: str) -> np.ndarray:
+    """One field of every record as float64; anything unusable is NaN.
+
+    ``np.array`` converts a whole column at C speed (None → NaN); only a column holding
+    something it cannot read (a word where a number belongs) goes value by value."""
+    values = [r.get(key) for r in records]
+    try:
+        column = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        column = np.fromiter((_num(v) for v in values), np.float64, len(values))
+    if column.shape != (len(values),):  # a list where a number belongs
+        column = np.fromiter((_num(v) for v in values), np.float64, len(values))
+    column[~np.isfinite(column)] = NAN
+    return column
 
 
-def _record_row(record: Mapping) -> tuple[float, ...]:
-    get = record.get
-    volume = _num(get("volume"))
-    if not volume == volume:  # no lots: derive them from shares
-        volume = _num(get("pvolume")) / 100.0
-    return (
-        _num(get("time")) / 1000.0,
-        _positive(get("lastPrice")),
-        volume,
-        _num(get("amount")),
-        _first(get("bidPrice")),
-        _first(get("askPrice")),
-        _positive(get("high")),
-        _positive(get("low")),
-        _positive(get("lastClose")),
-    )
+def _level_one(records: Sequence[Mapping], key: str) -> np.ndarray:
+    firsts = [v[0] if isinstance(v, (list, tuple)) and v else None
+              for v in (r.get(key) for r in records)]
+    return _positive_column(np.fromiter((_num(v) for v in firsts), np.float64, len(firsts)))
 
 
-_BAD_ROW = (NAN,) * len(_COLUMNS)
+def _positive_column(column: np.ndarray) -> np.ndarray:
+    """A price column: QMT's 0 ("none yet", an empty book side) is no price."""
+    column[~(column > 0)] = NAN
+    return column
 
 
 def push_to_batch(
@@ -181,38 +178,73 @@ def push_to_batch(
     (limit-down, limit-up) per code from ``get_instrument_detail``. A payload that is not
     a mapping gives an empty batch and ``malformed=1``.
     """
-    symbols: list[str] = []
-    rows: list[tuple[float, ...]] = []
-    malformed = 0
     if not isinstance(datas, Mapping):
         return ConvertedPush(_empty_batch(), 1)
+    symbols: list[str] = []
+    records: list[Mapping] = []
+    malformed = 0
     for code, value in datas.items():
         if not isinstance(code, str):
             malformed += 1
             continue
-        records: Iterable[object] = value if isinstance(value, (list, tuple)) else (value,)
-        for record in records:
+        if isinstance(value, Mapping):  # whole quote: one record per code
             symbols.append(code)
+            records.append(value)
+            continue
+        for record in value if isinstance(value, (list, tuple)) else (value,):
             if isinstance(record, Mapping):
-                rows.append(_record_row(record))
+                symbols.append(code)
+                records.append(record)
             else:
                 malformed += 1
-                rows.append(_BAD_ROW)
     if not symbols:
         return ConvertedPush(_empty_batch(), malformed)
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(_COLUMNS))
-    step = np.fromiter((_step(ticks, code) for code in symbols), np.float64, len(symbols))
-    columns = {name: table[:, i] for i, name in enumerate(_COLUMNS)}
+    n = len(symbols)
+    volume = _column_of(records, "volume")
+    no_lots = np.isnan(volume)
+    if no_lots.any():  # no lots: derive them from shares
+        volume[no_lots] = _column_of(records, "pvolume")[no_lots] / 100.0
+    step = np.fromiter((_step(ticks, code) for code in symbols), np.float64, n)
+    columns = {
+        "time": _column_of(records, "time") / 1000.0,
+        "price": _positive_column(_column_of(records, "lastPrice")),
+        "cum_volume": volume,
+        "cum_turnover": _column_of(records, "amount"),
+        "bid": _level_one(records, "bidPrice"),
+        "ask": _level_one(records, "askPrice"),
+        "day_high": _positive_column(_column_of(records, "high")),
+        "day_low": _positive_column(_column_of(records, "low")),
+        "prev_close": _positive_column(_column_of(records, "lastClose")),
+    }
     for name in ("price", "bid", "ask", "day_high", "day_low", "prev_close"):
         columns[name] = round_to_tick(columns[name], step)
     down = up = None
     if limits:
         pairs = [limits.get(code, (NAN, NAN)) for code in symbols]
-        down = np.fromiter((p[0] for p in pairs), np.float64, len(pairs))
-        up = np.fromiter((p[1] for p in pairs), np.float64, len(pairs))
+        down = np.fromiter((p[0] for p in pairs), np.float64, n)
+        up = np.fromiter((p[1] for p in pairs), np.float64, n)
     batch = RawBatch(symbols=symbols, limit_down=down, limit_up=up,
-                     received=np.full(len(symbols), float(received)), **columns)
+                     received=np.full(n, float(received)), **columns)
     return ConvertedPush(batch, malformed)
+
+
+def concat_batches(batches: Sequence[RawBatch]) -> RawBatch:
+    """Several pushes as one batch, in order (a column one of them lacks is NaN there):
+    validation and bar building cost mostly per batch, so a backlog is caught up at once."""
+    if len(batches) == 1:
+        return batches[0]
+    symbols = [s for b in batches for s in b.symbols]
+    columns: dict[str, np.ndarray | None] = {}
+    for name in _BATCH_COLUMNS:
+        if all(getattr(b, name) is None for b in batches):
+            columns[name] = None
+        else:
+            columns[name] = np.concatenate([b.column(name) for b in batches])
+    return RawBatch(symbols=symbols, **columns)  # type: ignore[arg-type]
+
+
+_BATCH_COLUMNS = ("time", "price", "volume", "cum_volume", "cum_turnover", "bid", "ask",
+                  "day_high", "day_low", "limit_up", "limit_down", "prev_close", "received")
 
 
 def _step(ticks: Mapping[str, float], code: str) -> float:

@@ -48,6 +48,7 @@ from app.core.models import Bar
 from app.feeds.base import Instrument
 from app.feeds.qmt_convert import (
     InstrumentFacts,
+    concat_batches,
     instrument_facts,
     kline_to_bars,
     push_to_batch,
@@ -517,23 +518,28 @@ class QmtFeed:
         self._wake.wait(self.config.flush_s)
         self._wake.clear()
         inbox = self._inbox
-        while inbox:
+        quotes: list[RawBatch] = []  # published together: a backlog costs one batch
+        done = 0
+        while inbox and not self._stop.is_set():
             kind, payload, received, generation = inbox.popleft()
-            try:
-                if kind == "status":
-                    self._on_status_event(payload)
-                elif generation != self._generation:
-                    continue  # from a subscription we already replaced
-                elif kind == "quote":
-                    self._on_quotes(payload, received)
-                else:
-                    self._on_bars(payload)
-            finally:
-                if kind != "status":
-                    with self._lock:
-                        self._pushes_done += 1
+            if kind == "status":
+                self._publish_quotes(quotes)
+                self._on_status_event(payload)
+                continue
+            done += 1
+            if generation != self._generation:
+                continue  # from a subscription we already replaced
+            if kind == "quote":
+                batch = self._convert_quotes(payload, received)
+                if batch is not None:
+                    quotes.append(batch)
+            else:
+                self._on_bars(payload)
+        self._publish_quotes(quotes)
+        with self._lock:
+            self._pushes_done += done
 
-    def _on_quotes(self, payload: object, received: float) -> None:
+    def _convert_quotes(self, payload: object, received: float) -> RawBatch | None:
         self._last_data = _time.monotonic()
         if self._warned_stale:
             self._warned_stale = self._resubscribed = False
@@ -545,13 +551,19 @@ class QmtFeed:
             log.exception("QMT quote conversion failed")
             self._output.publish_error(f"QMT data could not be read: {describe_error(exc)}")
             self._output.publish_malformed(_record_count(payload))
-            return
+            return None
         if converted.malformed:
             self.malformed += converted.malformed
             self._output.publish_malformed(converted.malformed)
-        if len(converted.batch):
-            self.ticks_received += len(converted.batch)
-            self._output.publish(converted.batch)
+        return converted.batch if len(converted.batch) else None
+
+    def _publish_quotes(self, batches: list[RawBatch]) -> None:
+        if not batches:
+            return
+        batch = concat_batches(batches)
+        batches.clear()
+        self.ticks_received += len(batch)
+        self._output.publish(batch)
 
     def _on_bars(self, payload: object) -> None:
         """A charted code's own bars: the closed ones go to the chart."""

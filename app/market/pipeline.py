@@ -173,8 +173,9 @@ class MarketPipeline:
         return np.fromiter((clocks[s] for s in symbols), np.float64, len(symbols))
 
     def _observe(self, events: Sequence[BarEvent]) -> None:
+        watched = self._watched if self.watched_only else None
         for event in events:
-            if event.timeframe == "1m":
+            if event.timeframe == "1m" and (watched is None or event.bar.symbol in watched):
                 self.gaps.observe_bar(event.bar.symbol, event.bar.time.timestamp())
 
     # ------------------------------------------------------------------ clock

@@ -23,6 +23,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,13 @@ _LOOKAHEAD_DAYS = 40
 TradingDays = tuple[frozenset[date], date, date]  # (trading dates, first, last covered day)
 
 
+@lru_cache(maxsize=65536)  # asked per print and per bar: a whole market is 5,500 codes
 def is_ashare(code: str) -> bool:
     """A-share codes carry their exchange suffix, e.g. ``600519.SH``."""
     return code.upper().endswith(ASHARE_SUFFIXES)
 
 
+@lru_cache(maxsize=65536)
 def market_timezone(code: str) -> ZoneInfo:
     """The zone a symbol's times are shown in: Shanghai for A-shares, UTC for crypto."""
     return SHANGHAI if is_ashare(code) else UTC

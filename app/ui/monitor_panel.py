@@ -68,7 +68,7 @@ _STATUS_COLOURS = {
 
 
 class RuleTableModel(QAbstractTableModel):
-    """Rules as rows; replaced wholesale from the worker's authoritative list."""
+    """Rules as rows, from the worker's authoritative list."""
 
     COLUMNS = ("task_name", "stock_code", "status", "conditions", "trigger", "validity", "fired")
 
@@ -77,9 +77,22 @@ class RuleTableModel(QAbstractTableModel):
         self._rules: list[Rule] = []
 
     def set_rules(self, rules: list[Rule]) -> None:
-        self.beginResetModel()
-        self._rules = list(rules)
-        self.endResetModel()
+        """The worker's list. The same rules in the same order (the common case: a few
+        fired or changed status) update only the rows that changed; a reset would make
+        the view ask again for every visible cell, thousands of calls into Python per
+        alert when the whole market is watched."""
+        rules = list(rules)
+        old = self._rules
+        if [r.id for r in old] != [r.id for r in rules]:
+            self.beginResetModel()
+            self._rules = rules
+            self.endResetModel()
+            return
+        self._rules = rules
+        changed = [row for row, (before, after) in enumerate(zip(old, rules)) if before != after]
+        if changed:  # one signal: each one makes the header re-measure the visible rows
+            last = len(self.COLUMNS) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
 
     def rules(self) -> list[Rule]:
         return list(self._rules)
@@ -857,6 +870,9 @@ class MonitorPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measure the rows on screen only (Qt's default reads 1,000 rows on every change:
+        # tens of thousands of calls into Python per alert with a few thousand rules).
+        header.setResizeContentsPrecision(0)
         header.setSectionResizeMode(
             RuleTableModel.COLUMNS.index("conditions"), QHeaderView.ResizeMode.Stretch
         )
