@@ -129,7 +129,7 @@ def test_startup_offers_a_running_terminal_once(qtbot: Any, tmp_path: Path, xtda
                            qmt_probe=lambda: probe_qmt(lambda: xtdata))
     monkeypatch.setattr(second.window, "ask_use_qmt", lambda: again.append(True) or True)
     try:
-        qtbot.wait(1500)
+        qtbot.wait(800)
         assert not again and settings.feed_kind == "demo"
     finally:
         second.shutdown()

@@ -124,7 +124,7 @@ class Rig:
         with self.lock:
             return self.states[-1][0] if self.states else ""
 
-    def pushes(self, count: int, *, pause: float = 0.03) -> None:
+    def pushes(self, count: int, *, pause: float = 0.01) -> None:
         """Let ``count`` pushes happen (3 s of market time each), delivered in order."""
         for _ in range(count):
             self.market.step(PUSH_S)
@@ -218,7 +218,7 @@ def test_watchlist_goes_live_with_names_history_and_limits(rig_factory) -> None:
 
 def test_live_bars_match_the_terminals_bars(rig_factory) -> None:
     rig = rig_factory()
-    rig.minutes(4)
+    rig.minutes(3)
     rig.wait(lambda: len(rig.minute_counts(PINGAN)) >= 3, 10, "no closed bars")
     qmt = rig.qmt_bars(PINGAN)
     with rig.lock:
@@ -284,7 +284,7 @@ def _outage_level(rig: Rig, code: str) -> float:
 
 def test_disconnect_mid_session_reconnects_resubscribes_and_backfills(rig_factory) -> None:
     rig = rig_factory(codes=(PINGAN,))
-    rig.minutes(2)
+    rig.minutes(1)
     rig.wait(lambda: bool(rig.symbol_ticks(PINGAN)), 10, "no prices")
     level = _outage_level(rig, PINGAN)
     with rig.lock:
@@ -300,7 +300,7 @@ def test_disconnect_mid_session_reconnects_resubscribes_and_backfills(rig_factor
     rig.wait(lambda: rig.state() == "live" and rig.feed.reconnects == 1, 15, "never reconnected")
     new_seqs = set(rig.feed.subscriptions().values())
     assert new_seqs and not new_seqs & old_seqs  # every subscription issued again
-    rig.minutes(3)
+    rig.minutes(2)
     rig.wait(lambda: rig.pipeline.gaps.counts().open.gaps == 0 and bool(rig.backfilled), 20,
              "the outage was not backfilled")
     counts = rig.minute_counts(PINGAN)
