@@ -214,3 +214,22 @@ def test_chinese_texts(qapp: Any, qtbot: Any) -> None:
         for translator in translators:
             QCoreApplication.removeTranslator(translator)
     assert state_label("live") == "Live"
+
+
+def test_qmt_details_are_translated_around_the_vendors_message(qapp: Any) -> None:
+    from app.ui.feed_health import detail_text
+
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        assert detail_text("QMT terminal not reachable: Exception: 无法连接xtquant服务") == \
+            "无法连接 QMT 终端：Exception: 无法连接xtquant服务"
+        assert detail_text("no quotes for 20 s in a trading session: resubscribed") == \
+            "交易时段内 20 秒没有行情：已重新订阅"
+        assert detail_text("terminal disconnected") == "终端已断开"
+        assert detail_text("whole_market:5500") == "全市场，5,500 只代码"
+        assert detail_text("something else") == "something else"
+    finally:
+        for translator in translators:
+            QCoreApplication.removeTranslator(translator)
+    assert detail_text("terminal disconnected 127.0.0.1:58610") == \
+        "terminal disconnected 127.0.0.1:58610"

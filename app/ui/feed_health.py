@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -139,7 +139,30 @@ def detail_text(detail: str) -> str:
     kind, _, count = detail.partition(":")
     if kind == "whole_market" and count.isdigit():  # QMT's whole-market subscription
         return _fill(translate("FeedHealth", "whole market, %1 codes"), f"{int(count):,}")
+    for pattern, template in _DETAIL_PATTERNS:
+        match = pattern.fullmatch(detail)
+        if match:  # the fixed words translated, the vendor's own message kept
+            return _fill(translate("FeedHealth", template), *match.groups()).strip()
     return modes.get(detail, detail)
+
+
+# A feed's detail texts with a variable part (the QMT feed's; see app/feeds/qmt_feed.py).
+_DETAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"QMT terminal not reachable: (.*)", re.S),
+     QT_TRANSLATE_NOOP("FeedHealth", "QMT terminal not reachable: %1")),
+    (re.compile(r"no quotes for (\d+) s in a trading session: resubscribed"),
+     QT_TRANSLATE_NOOP("FeedHealth", "no quotes for %1 s in a trading session: resubscribed")),
+    (re.compile(r"still no quotes (\d+) s after resubscribing"),
+     QT_TRANSLATE_NOOP("FeedHealth", "still no quotes %1 s after resubscribing")),
+    (re.compile(r"terminal disconnected ?(.*)"),
+     QT_TRANSLATE_NOOP("FeedHealth", "terminal disconnected %1")),
+    (re.compile(r"terminal not answering \((.*)\)", re.S),
+     QT_TRANSLATE_NOOP("FeedHealth", "terminal not answering (%1)")),
+    (re.compile(r"resubscribe failed \((.*)\)", re.S),
+     QT_TRANSLATE_NOOP("FeedHealth", "resubscribe failed (%1)")),
+    (re.compile(r"xtquant could not be loaded \((.*)\)", re.S),
+     QT_TRANSLATE_NOOP("FeedHealth", "xtquant could not be loaded (%1)")),
+)
 
 
 def state_text(snapshot: HealthSnapshot) -> str:

@@ -491,42 +491,77 @@
         <translation>全市场，%1 只代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="151"/>
+        <location filename="../../app/ui/feed_health.py" line="152"/>
+        <source>QMT terminal not reachable: %1</source>
+        <translation>无法连接 QMT 终端：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="154"/>
+        <source>no quotes for %1 s in a trading session: resubscribed</source>
+        <translation>交易时段内 %1 秒没有行情：已重新订阅</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="156"/>
+        <source>still no quotes %1 s after resubscribing</source>
+        <translation>重新订阅 %1 秒后仍无行情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="158"/>
+        <source>terminal disconnected %1</source>
+        <translation>终端已断开 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="160"/>
+        <source>terminal not answering (%1)</source>
+        <translation>终端无响应（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="162"/>
+        <source>resubscribe failed (%1)</source>
+        <translation>重新订阅失败（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="164"/>
+        <source>xtquant could not be loaded (%1)</source>
+        <translation>无法加载 xtquant（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/feed_health.py" line="174"/>
         <source>%1 — attempt %2, next try at %3</source>
         <translation>%1 — 第 %2 次重连，%3 再试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="159"/>
+        <location filename="../../app/ui/feed_health.py" line="182"/>
         <source>Feed %1 silent for %2 s during trading hours — alerts are blind until it recovers</source>
         <translation>行情源 %1 在交易时段内已 %2 秒无数据——恢复前预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="172"/>
+        <location filename="../../app/ui/feed_health.py" line="195"/>
         <source>%1: STALE — no data for %2 s during trading hours, alerts are blind</source>
         <translation>%1：停滞——交易时段内已 %2 秒无数据，预警无法触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="180"/>
+        <location filename="../../app/ui/feed_health.py" line="203"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="182"/>
+        <location filename="../../app/ui/feed_health.py" line="205"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="183"/>
+        <location filename="../../app/ui/feed_health.py" line="206"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="184"/>
+        <location filename="../../app/ui/feed_health.py" line="207"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="187"/>
+        <location filename="../../app/ui/feed_health.py" line="210"/>
         <source>p99 %1 ms</source>
         <translation>p99 延迟 %1 毫秒</translation>
     </message>
@@ -534,127 +569,127 @@
 <context>
     <name>FeedHealthPanel</name>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="301"/>
+        <location filename="../../app/ui/feed_health.py" line="324"/>
         <source>Feed</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="301"/>
+        <location filename="../../app/ui/feed_health.py" line="324"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="301"/>
+        <location filename="../../app/ui/feed_health.py" line="324"/>
         <source>Ticks/s</source>
         <translation>笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="301"/>
+        <location filename="../../app/ui/feed_health.py" line="324"/>
         <source>Accepted</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="302"/>
+        <location filename="../../app/ui/feed_health.py" line="325"/>
         <source>Dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="302"/>
+        <location filename="../../app/ui/feed_health.py" line="325"/>
         <source>Latency p50 (ms)</source>
         <translation>延迟 p50（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="302"/>
+        <location filename="../../app/ui/feed_health.py" line="325"/>
         <source>Latency p99 (ms)</source>
         <translation>延迟 p99（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="303"/>
+        <location filename="../../app/ui/feed_health.py" line="326"/>
         <source>Gaps open</source>
         <translation>未补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="303"/>
+        <location filename="../../app/ui/feed_health.py" line="326"/>
         <source>Gaps filled</source>
         <translation>已补缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="303"/>
+        <location filename="../../app/ui/feed_health.py" line="326"/>
         <source>Gaps missing</source>
         <translation>无法补齐的缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="305"/>
+        <location filename="../../app/ui/feed_health.py" line="328"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="305"/>
+        <location filename="../../app/ui/feed_health.py" line="328"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="308"/>
+        <location filename="../../app/ui/feed_health.py" line="331"/>
         <source>Counted only; these ticks were not dropped</source>
         <translation>仅计数，这些行情未被丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="316"/>
+        <location filename="../../app/ui/feed_health.py" line="339"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="316"/>
+        <location filename="../../app/ui/feed_health.py" line="339"/>
         <source>Last tick time</source>
         <translation>最新行情时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="316"/>
+        <location filename="../../app/ui/feed_health.py" line="339"/>
         <source>Age (s)</source>
         <translation>距今（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="317"/>
+        <location filename="../../app/ui/feed_health.py" line="340"/>
         <source>In session</source>
         <translation>交易时段内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="317"/>
+        <location filename="../../app/ui/feed_health.py" line="340"/>
         <source>Stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="325"/>
+        <location filename="../../app/ui/feed_health.py" line="348"/>
         <source>Drop reasons</source>
         <translation>丢弃原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="330"/>
+        <location filename="../../app/ui/feed_health.py" line="353"/>
         <source>Symbols</source>
         <translation>品种</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="341"/>
+        <location filename="../../app/ui/feed_health.py" line="364"/>
         <source>Feeds</source>
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="386"/>
+        <location filename="../../app/ui/feed_health.py" line="409"/>
         <source>Details of %1</source>
         <translation>%1 的明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="398"/>
+        <location filename="../../app/ui/feed_health.py" line="421"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="398"/>
+        <location filename="../../app/ui/feed_health.py" line="421"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/ui/feed_health.py" line="398"/>
+        <location filename="../../app/ui/feed_health.py" line="421"/>
         <source>STALE</source>
         <translation>停滞</translation>
     </message>
@@ -1081,57 +1116,57 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>MonitorPanel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="882"/>
+        <location filename="../../app/ui/monitor_panel.py" line="898"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="883"/>
+        <location filename="../../app/ui/monitor_panel.py" line="899"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="885"/>
+        <location filename="../../app/ui/monitor_panel.py" line="901"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="886"/>
+        <location filename="../../app/ui/monitor_panel.py" line="902"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="887"/>
+        <location filename="../../app/ui/monitor_panel.py" line="903"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="888"/>
+        <location filename="../../app/ui/monitor_panel.py" line="904"/>
         <source>Start all</source>
         <translation>全部启动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="889"/>
+        <location filename="../../app/ui/monitor_panel.py" line="905"/>
         <source>Stop all</source>
         <translation>全部停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="1002"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1018"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="1011"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1027"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="1056"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1072"/>
         <source>Delete rule</source>
         <translation>删除规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="1057"/>
+        <location filename="../../app/ui/monitor_panel.py" line="1073"/>
         <source>Delete “%1” (%2)? Its alert history is kept.</source>
         <translation>删除“%1”（%2）吗？它的预警记录会保留。</translation>
     </message>
@@ -1149,306 +1184,306 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="446"/>
-        <location filename="../../app/ui/monitor_panel.py" line="467"/>
+        <location filename="../../app/ui/monitor_panel.py" line="459"/>
+        <location filename="../../app/ui/monitor_panel.py" line="480"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="468"/>
+        <location filename="../../app/ui/monitor_panel.py" line="481"/>
         <source>every tick</source>
         <translation>每笔行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="469"/>
+        <location filename="../../app/ui/monitor_panel.py" line="482"/>
         <source>Only during trading hours</source>
         <translation>仅在交易时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="470"/>
+        <location filename="../../app/ui/monitor_panel.py" line="483"/>
         <source>Popup, tray and sound</source>
         <translation>弹窗、托盘和声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="472"/>
+        <location filename="../../app/ui/monitor_panel.py" line="485"/>
         <source>Auto trade (saved; order placement comes later)</source>
         <translation>自动交易（仅保存设置；下单功能后续提供）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="480"/>
+        <location filename="../../app/ui/monitor_panel.py" line="493"/>
         <source>On the market&apos;s clock (Beijing time for A-shares)</source>
         <translation>按市场时间（A股为北京时间）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="379"/>
+        <location filename="../../app/ui/monitor_panel.py" line="392"/>
         <source>low (optional)</source>
         <translation>下限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="380"/>
+        <location filename="../../app/ui/monitor_panel.py" line="393"/>
         <source>high (optional)</source>
         <translation>上限（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="350"/>
+        <location filename="../../app/ui/monitor_panel.py" line="363"/>
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="314"/>
-        <location filename="../../app/ui/monitor_panel.py" line="385"/>
+        <location filename="../../app/ui/monitor_panel.py" line="327"/>
+        <location filename="../../app/ui/monitor_panel.py" line="398"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="314"/>
-        <location filename="../../app/ui/monitor_panel.py" line="355"/>
-        <location filename="../../app/ui/monitor_panel.py" line="359"/>
+        <location filename="../../app/ui/monitor_panel.py" line="327"/>
+        <location filename="../../app/ui/monitor_panel.py" line="368"/>
+        <location filename="../../app/ui/monitor_panel.py" line="372"/>
         <source>% from cost</source>
         <translation>成本价 ±%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="317"/>
+        <location filename="../../app/ui/monitor_panel.py" line="330"/>
         <source>%</source>
         <translation>百分比</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="317"/>
+        <location filename="../../app/ui/monitor_panel.py" line="330"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="321"/>
+        <location filename="../../app/ui/monitor_panel.py" line="334"/>
         <source>e.g. Moutai stop</source>
         <translation>例如：茅台止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="756"/>
+        <location filename="../../app/ui/monitor_panel.py" line="769"/>
         <source>Short: take profit below the cost, stop loss above it</source>
         <translation>做空：止盈在成本价下方，止损在上方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="349"/>
+        <location filename="../../app/ui/monitor_panel.py" line="362"/>
         <source>Take profit / stop loss</source>
         <translation>止盈止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="330"/>
+        <location filename="../../app/ui/monitor_panel.py" line="343"/>
         <source>Short mirrors every exit: profit when the price falls</source>
         <translation>做空：所有离场条件反向，价格下跌时盈利</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="352"/>
+        <location filename="../../app/ui/monitor_panel.py" line="365"/>
         <source>needed for a take profit or stop loss in %</source>
         <translation>按百分比设置止盈止损时需要</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="354"/>
-        <location filename="../../app/ui/monitor_panel.py" line="358"/>
+        <location filename="../../app/ui/monitor_panel.py" line="367"/>
+        <location filename="../../app/ui/monitor_panel.py" line="371"/>
         <source>price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="368"/>
+        <location filename="../../app/ui/monitor_panel.py" line="381"/>
         <source>Take profit</source>
         <translation>止盈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="373"/>
+        <location filename="../../app/ui/monitor_panel.py" line="386"/>
         <source>Stop loss</source>
         <translation>止损</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="378"/>
+        <location filename="../../app/ui/monitor_panel.py" line="391"/>
         <source>Entry zone</source>
         <translation>进场区间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="382"/>
+        <location filename="../../app/ui/monitor_panel.py" line="395"/>
         <source>Alerts when the price is inside the zone; leave one side empty for “at or above” / “at or below”.</source>
         <translation>价格进入区间时提醒；只填一边表示“不低于”或“不高于”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="389"/>
+        <location filename="../../app/ui/monitor_panel.py" line="402"/>
         <source>Price crossing</source>
         <translation>价格穿越</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="390"/>
+        <location filename="../../app/ui/monitor_panel.py" line="403"/>
         <source>level</source>
         <translation>价位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="394"/>
+        <location filename="../../app/ui/monitor_panel.py" line="407"/>
         <source>Alerts when the price moves through the level (not when it merely is there).</source>
         <translation>价格穿过该价位时提醒（仅停在该价位不算）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="400"/>
+        <location filename="../../app/ui/monitor_panel.py" line="413"/>
         <source>Change vs previous close</source>
         <translation>涨跌幅（相对昨收）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="401"/>
-        <location filename="../../app/ui/monitor_panel.py" line="402"/>
+        <location filename="../../app/ui/monitor_panel.py" line="414"/>
+        <location filename="../../app/ui/monitor_panel.py" line="415"/>
         <source>e.g. 5</source>
         <translation>例如 5</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="404"/>
+        <location filename="../../app/ui/monitor_panel.py" line="417"/>
         <source>Rise ≥</source>
         <translation>涨幅 ≥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="405"/>
+        <location filename="../../app/ui/monitor_panel.py" line="418"/>
         <source>Fall ≥</source>
         <translation>跌幅 ≥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="409"/>
-        <location filename="../../app/ui/monitor_panel.py" line="425"/>
+        <location filename="../../app/ui/monitor_panel.py" line="422"/>
+        <location filename="../../app/ui/monitor_panel.py" line="438"/>
         <source>optional: start tracking at this price</source>
         <translation>可选：价格到达后才开始跟踪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="411"/>
-        <location filename="../../app/ui/monitor_panel.py" line="427"/>
+        <location filename="../../app/ui/monitor_panel.py" line="424"/>
+        <location filename="../../app/ui/monitor_panel.py" line="440"/>
         <source>e.g. 3</source>
         <translation>例如 3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="412"/>
-        <location filename="../../app/ui/monitor_panel.py" line="428"/>
+        <location filename="../../app/ui/monitor_panel.py" line="425"/>
+        <location filename="../../app/ui/monitor_panel.py" line="441"/>
         <source>price difference</source>
         <translation>价差</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="415"/>
-        <location filename="../../app/ui/monitor_panel.py" line="431"/>
+        <location filename="../../app/ui/monitor_panel.py" line="428"/>
+        <location filename="../../app/ui/monitor_panel.py" line="444"/>
         <source>Activation price</source>
         <translation>启动价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="440"/>
+        <location filename="../../app/ui/monitor_panel.py" line="453"/>
         <source>How often to alert</source>
         <translation>触发方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="447"/>
+        <location filename="../../app/ui/monitor_panel.py" line="460"/>
         <source>no cooldown</source>
         <translation>无冷却</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="449"/>
+        <location filename="../../app/ui/monitor_panel.py" line="462"/>
         <source>Price difference</source>
         <translation>价差</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="449"/>
+        <location filename="../../app/ui/monitor_panel.py" line="462"/>
         <source>% of level</source>
         <translation>价位的 %</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="450"/>
+        <location filename="../../app/ui/monitor_panel.py" line="463"/>
         <source>0 = as soon as it leaves</source>
         <translation>0 = 一离开就重置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="451"/>
+        <location filename="../../app/ui/monitor_panel.py" line="464"/>
         <source>e.g. 0.5</source>
         <translation>例如 0.5</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="464"/>
+        <location filename="../../app/ui/monitor_panel.py" line="477"/>
         <source>Other settings</source>
         <translation>其他设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="507"/>
+        <location filename="../../app/ui/monitor_panel.py" line="520"/>
         <source>Last %1</source>
         <translation>最新价 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="757"/>
+        <location filename="../../app/ui/monitor_panel.py" line="770"/>
         <source>Long: take profit above the cost, stop loss below it</source>
         <translation>做多：止盈在成本价上方，止损在下方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="762"/>
+        <location filename="../../app/ui/monitor_panel.py" line="775"/>
         <source>Trailing stop for a short (rebound → cover)</source>
         <translation>反弹平空（空单跟踪止损）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="763"/>
-        <location filename="../../app/ui/monitor_panel.py" line="779"/>
+        <location filename="../../app/ui/monitor_panel.py" line="776"/>
+        <location filename="../../app/ui/monitor_panel.py" line="792"/>
         <source>Rebound by</source>
         <translation>反弹幅度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="765"/>
-        <location filename="../../app/ui/monitor_panel.py" line="781"/>
+        <location filename="../../app/ui/monitor_panel.py" line="778"/>
+        <location filename="../../app/ui/monitor_panel.py" line="794"/>
         <source>Follows the lowest price since activation; alerts when the price rebounds this much from it.</source>
         <translation>跟踪启动以来的最低价；从最低价反弹达到该幅度时提醒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="767"/>
+        <location filename="../../app/ui/monitor_panel.py" line="780"/>
         <source>Trailing entry for a short (pull-back → sell short)</source>
         <translation>回落开空（空单跟踪进场）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="768"/>
-        <location filename="../../app/ui/monitor_panel.py" line="774"/>
+        <location filename="../../app/ui/monitor_panel.py" line="781"/>
+        <location filename="../../app/ui/monitor_panel.py" line="787"/>
         <source>Pull back by</source>
         <translation>回落幅度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="770"/>
-        <location filename="../../app/ui/monitor_panel.py" line="776"/>
+        <location filename="../../app/ui/monitor_panel.py" line="783"/>
+        <location filename="../../app/ui/monitor_panel.py" line="789"/>
         <source>Follows the highest price since activation; alerts when the price falls this much from it.</source>
         <translation>跟踪启动以来的最高价；从最高价回落达到该幅度时提醒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="773"/>
+        <location filename="../../app/ui/monitor_panel.py" line="786"/>
         <source>Sell on pull-back (trailing stop)</source>
         <translation>回落卖出（跟踪止损）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="778"/>
+        <location filename="../../app/ui/monitor_panel.py" line="791"/>
         <source>Buy on rebound (trailing entry)</source>
         <translation>反弹买入（跟踪进场）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="784"/>
+        <location filename="../../app/ui/monitor_panel.py" line="797"/>
         <source>Each condition alerts once; the rule ends after an exit (take profit, stop loss, trailing stop).</source>
         <translation>每个条件只提醒一次；止盈、止损或回落卖出触发后，规则结束。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="786"/>
+        <location filename="../../app/ui/monitor_panel.py" line="799"/>
         <source>Each condition alerts at most once per bar of this timeframe.</source>
         <translation>在该周期的每根K线内，每个条件最多提醒一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="787"/>
+        <location filename="../../app/ui/monitor_panel.py" line="800"/>
         <source>Alerts every time the condition is met, at most once per cooldown.</source>
         <translation>每次满足条件都提醒；冷却时间内最多提醒一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="788"/>
+        <location filename="../../app/ui/monitor_panel.py" line="801"/>
         <source>After an alert, the condition alerts again only once the price has moved back out of its range by this distance.</source>
         <translation>提醒后，价格须反向离开触发区间超过此距离，才会再次提醒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="792"/>
+        <location filename="../../app/ui/monitor_panel.py" line="805"/>
         <source>● set</source>
         <translation>● 已设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="817"/>
+        <location filename="../../app/ui/monitor_panel.py" line="830"/>
         <source>≈ %1</source>
         <translation>≈ %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="822"/>
+        <location filename="../../app/ui/monitor_panel.py" line="835"/>
         <source>%1% vs cost</source>
         <translation>较成本 %1%</translation>
     </message>
@@ -1456,42 +1491,42 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>RuleTableModel</name>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="106"/>
+        <location filename="../../app/ui/monitor_panel.py" line="119"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="107"/>
+        <location filename="../../app/ui/monitor_panel.py" line="120"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="108"/>
+        <location filename="../../app/ui/monitor_panel.py" line="121"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="109"/>
+        <location filename="../../app/ui/monitor_panel.py" line="122"/>
         <source>Conditions</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="110"/>
+        <location filename="../../app/ui/monitor_panel.py" line="123"/>
         <source>Trigger</source>
         <translation>触发方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="133"/>
+        <location filename="../../app/ui/monitor_panel.py" line="146"/>
         <source>Paused automatically because it alerted too often. Check its levels, then press Start to resume.</source>
         <translation>触发过于频繁，已被自动暂停。请检查条件，然后点击“启动”恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="111"/>
+        <location filename="../../app/ui/monitor_panel.py" line="124"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor_panel.py" line="112"/>
+        <location filename="../../app/ui/monitor_panel.py" line="125"/>
         <source>Fired</source>
         <translation>已触发</translation>
     </message>
