@@ -429,7 +429,13 @@ def test_tray_notify_shows_message(qtbot, fake_tray_env):
 def test_tray_menu_and_activation(qtbot, fake_tray_env):
     tray = AlertTray()
     texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
-    assert texts == ["Show window", "Quit"]
+    assert texts == ["Show window", "Mute sounds for 30 min", "Quit"]
+    with qtbot.waitSignal(tray.mute_toggled, timeout=1000) as muted:
+        tray.mute_action.trigger()
+    assert muted.args == [True] and tray.mute_action.isChecked()
+    with qtbot.assertNotEmitted(tray.mute_toggled):
+        tray.set_muted(False)  # the window ending a mute is not a new request
+    assert not tray.mute_action.isChecked()
     with qtbot.waitSignal(tray.show_window_requested, timeout=1000):
         tray.menu.actions()[0].trigger()
     with qtbot.waitSignal(tray.quit_requested, timeout=1000):

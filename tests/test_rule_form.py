@@ -7,6 +7,7 @@ current choices, and point at the refused field in the trader's language.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -481,3 +482,26 @@ def test_rule_table_updates_changed_rows_in_place(panel: MonitorPanel) -> None:
     panel.set_rules(rules[:10])  # a different list: a reset
     assert resets and model.rowCount() == 10
     assert panel.table.horizontalHeader().resizeContentsPrecision() == 0
+
+
+def test_tray_mute_silences_alert_sounds_for_30_minutes(qtbot: Any, tmp_path: Path) -> None:
+    worker = PausingWorker(tmp_path / "monitor.db")  # never opened: only its signals are used
+    window = MainWindow(settings=AppSettings(tmp_path / "settings.ini"), worker=worker,
+                        db_path=tmp_path / "m.db")
+    qtbot.addWidget(window)
+    try:
+        assert window.sound.enabled
+        window.tray.mute_action.trigger()
+        assert not window.sound.enabled and window.muted_until is not None
+        assert 29 * 60 < window.muted_until - time.time() <= 30 * 60
+        assert window._unmute_timer.isActive() and window._unmute_timer.interval() == 30 * 60_000
+        assert "muted until" in window.statusBar().currentMessage()
+        window._unmute_timer.timeout.emit()  # 30 minutes later
+        assert window.sound.enabled and window.muted_until is None
+        assert not window.tray.mute_action.isChecked()
+        window.sound_action.setChecked(False)  # the trader's own setting wins after a mute
+        window.set_muted(True)
+        window.set_muted(False)
+        assert not window.sound.enabled
+    finally:
+        window.shutdown()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
@@ -51,7 +53,7 @@ from app.ui.rule_text import paused_notice
 from app.ui.settings import AppSettings
 from app.ui.sound import AlertSound
 from app.ui.symbol_search import SymbolSearchBox
-from app.ui.tray import AlertTray
+from app.ui.tray import MUTE_MINUTES, AlertTray
 from app.ui.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
@@ -119,6 +121,11 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self.close)
         self.sound = sound if sound is not None else AlertSound()
         self.sound.enabled = settings.sound_enabled
+        self.muted_until: float | None = None  # epoch s; sounds off until then (tray menu)
+        self._unmute_timer = QTimer(self)
+        self._unmute_timer.setSingleShot(True)
+        self._unmute_timer.timeout.connect(lambda: self.set_muted(False))
+        self.tray.mute_toggled.connect(self.set_muted)
 
         self._connect_worker()
 
@@ -574,8 +581,25 @@ class MainWindow(QMainWindow):
         self.tray.shutdown()
 
     def _toggle_sound(self, enabled: bool) -> None:
-        self.sound.enabled = enabled
         self.settings.sound_enabled = enabled
+        self.sound.enabled = enabled and self.muted_until is None
+
+    def set_muted(self, muted: bool) -> None:
+        """Alert sounds off for ``MUTE_MINUTES`` (tray menu), then back by themselves.
+        Only sound: popups, the tray and the history still show every alert."""
+        if muted:
+            self.muted_until = time.time() + MUTE_MINUTES * 60
+            self._unmute_timer.start(MUTE_MINUTES * 60_000)
+            until = datetime.fromtimestamp(self.muted_until).strftime("%H:%M")
+            self.statusBar().showMessage(
+                self.tr("Alert sounds muted until %1").replace("%1", until), 15_000)
+        else:
+            self.muted_until = None
+            self._unmute_timer.stop()
+            if self.settings.sound_enabled:
+                self.statusBar().showMessage(self.tr("Alert sounds are on again"), 15_000)
+        self.sound.enabled = self.settings.sound_enabled and self.muted_until is None
+        self.tray.set_muted(muted)
 
     def _choose_language(self, code: str) -> None:
         if code == self.settings.language:

@@ -32,6 +32,11 @@ ALERT_ICON_PATH: Path = ICONS_DIR / "app_alert.svg"
 DEFAULT_MESSAGE_MS = 10_000
 
 
+#: How long "Mute sounds" lasts: a meeting or a call, never the rest of the day. Popups,
+#: the tray and the history still show every alert while muted.
+MUTE_MINUTES = 30
+
+
 def load_icon(path: Path = APP_ICON_PATH) -> QIcon:
     """The icon at ``path``, or a stock Qt icon if it cannot be rendered.
 
@@ -90,6 +95,7 @@ class AlertTray(QObject):
     show_window_requested = Signal()
     quit_requested = Signal()
     unread_changed = Signal(int)
+    mute_toggled = Signal(bool)  # the trader muted (True) or unmuted alert sounds
 
     def __init__(
         self,
@@ -220,12 +226,22 @@ class AlertTray(QObject):
         menu = QMenu()
         self._show_action = QAction(self.tr("Show window"), menu)
         self._show_action.triggered.connect(self.show_window_requested)
+        self.mute_action = QAction(self.tr("Mute sounds for %n min", "", MUTE_MINUTES), menu)
+        self.mute_action.setCheckable(True)
+        self.mute_action.toggled.connect(self.mute_toggled)
         self._quit_action = QAction(self.tr("Quit"), menu)
         self._quit_action.triggered.connect(self.quit_requested)
         menu.addAction(self._show_action)
+        menu.addAction(self.mute_action)
         menu.addSeparator()
         menu.addAction(self._quit_action)
         return menu
+
+    def set_muted(self, muted: bool) -> None:
+        """Show the mute state (the window ends a mute after ``MUTE_MINUTES``)."""
+        self.mute_action.blockSignals(True)
+        self.mute_action.setChecked(muted)
+        self.mute_action.blockSignals(False)
 
     def _update_appearance(self) -> None:
         if self._tray is None:
@@ -246,4 +262,5 @@ class AlertTray(QObject):
             self.show_window_requested.emit()
 
 
-__all__ = ["AlertTray", "badge_icon", "load_icon", "APP_ICON_PATH", "ALERT_ICON_PATH"]
+__all__ = ["AlertTray", "badge_icon", "load_icon", "APP_ICON_PATH", "ALERT_ICON_PATH",
+           "MUTE_MINUTES"]

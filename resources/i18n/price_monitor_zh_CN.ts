@@ -134,45 +134,52 @@
 <context>
     <name>AlertTray</name>
     <message>
-        <location filename="../../app/ui/tray.py" line="194"/>
+        <location filename="../../app/ui/tray.py" line="200"/>
         <source>{kind}: {symbol}</source>
-        <extracomment>How long a balloon stays up (Windows may clamp this to its own setting).</extracomment>
+        <extracomment>How long a balloon stays up (Windows may clamp this to its own setting). How long &quot;Mute sounds&quot; lasts: a meeting or a call, never the rest of the day. Popups, the tray and the history still show every alert while muted.</extracomment>
         <translation>{kind}：{symbol}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="201"/>
+        <location filename="../../app/ui/tray.py" line="207"/>
         <source>Price {price} (level {level})</source>
         <translation>价格 {price}（价位 {level}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="207"/>
+        <location filename="../../app/ui/tray.py" line="213"/>
         <source>Backfill: fired on data received after a gap</source>
         <translation>补数据：断线后补回的数据触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="209"/>
+        <location filename="../../app/ui/tray.py" line="215"/>
         <source>Replay: not a live alert</source>
         <translation>回放：非实时预警</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/tray.py" line="214"/>
+        <location filename="../../app/ui/tray.py" line="220"/>
         <source>Price Monitor - %n unread alert(s)</source>
         <translation>
             <numerusform>价格监控 - %n 条未读预警</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="215"/>
+        <location filename="../../app/ui/tray.py" line="221"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="221"/>
+        <location filename="../../app/ui/tray.py" line="227"/>
         <source>Show window</source>
         <translation>显示窗口</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/tray.py" line="229"/>
+        <source>Mute sounds for %n min</source>
+        <translation>
+            <numerusform>静音 %n 分钟</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="223"/>
+        <location filename="../../app/ui/tray.py" line="232"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -891,118 +898,118 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="84"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="96"/>
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source>Watchlist</source>
         <translation>自选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>Alert history</source>
         <translation>预警记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="177"/>
         <source>Rules and alerts</source>
         <translation>监控与预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178"/>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>Feed</source>
         <translation>行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>DEMO DATA — replaying recorded market data</source>
         <translation>演示数据 — 正在回放历史行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>Replay speed</source>
         <translation>回放速度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
-        <location filename="../../app/ui/main_window.py" line="585"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="609"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Follow system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="220"/>
         <source>Alert sound</source>
         <translation>预警声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Price &amp;feed…</source>
         <translation>行情源(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="270"/>
         <source>LIVE — %1</source>
         <translation>实时 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>QMT not used: %1</source>
         <translation>未使用 QMT：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>QMT terminal found</source>
         <translation>发现 QMT 终端</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>A QMT / MiniQMT terminal is running on this PC. Use it as the price feed instead of the demo data? (Settings → Price feed… changes it later.)</source>
         <translation>本机正在运行 QMT / MiniQMT 终端。是否用它作为行情源，代替演示数据？（之后可在 设置 → 行情源… 中更改。）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
@@ -1013,7 +1020,7 @@
     </message>
     <message>
         <location filename="../../app/ui/application.py" line="167"/>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -1024,77 +1031,77 @@
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>%1 stopped: %2</source>
         <translation>%1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="400"/>
         <source>Feed silent — alerts are blind</source>
         <translation>行情源无数据 — 提醒暂时失效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>Feed back</source>
         <translation>行情已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
         <source>%1 is delivering prices again; alerts are watching.</source>
         <translation>%1 已恢复推送行情，提醒继续监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="403"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
         <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="436"/>
         <source>Backfill of %1 failed: %2</source>
         <translation>%1 补数失败：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="438"/>
         <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
         <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="441"/>
         <source>%1: gap of %2 minute(s) filled from backfill</source>
         <translation>%1：已补齐 %2 分钟的数据缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="488"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="506"/>
+        <location filename="../../app/ui/main_window.py" line="513"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="507"/>
+        <location filename="../../app/ui/main_window.py" line="514"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="527"/>
+        <location filename="../../app/ui/main_window.py" line="534"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="529"/>
+        <location filename="../../app/ui/main_window.py" line="536"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -1103,12 +1110,22 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="541"/>
+        <location filename="../../app/ui/main_window.py" line="548"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="590"/>
+        <location filename="../../app/ui/main_window.py" line="595"/>
+        <source>Alert sounds muted until %1</source>
+        <translation>预警声音已静音至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="600"/>
+        <source>Alert sounds are on again</source>
+        <translation>预警声音已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="614"/>
         <source>The change is used after a restart. Restart now?</source>
         <translation>更改将在重启后生效。现在重启吗？</translation>
     </message>
