@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from app.core.models import Bar
-from app.market.quality_types import NAN, RawTick
+from app.market.quality_types import NAN, RawTick, finite_or_nan
 
 __all__ = [
     "ConvertedBars",
@@ -31,19 +31,8 @@ __all__ = [
 ]
 
 
-def _num(value: object) -> float:
-    """A finite float, else NaN (ccxt leaves absent fields None; a bad body gives '')."""
-    if type(value) is float:  # the common case, without the try
-        return value if value - value == 0.0 else NAN  # inf and NaN fail this
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return NAN
-    return number if math.isfinite(number) else NAN
-
-
 def _seconds(ms: object, fallback: float) -> float:
-    value = _num(ms)
+    value = finite_or_nan(ms)
     return value / 1000.0 if value == value else fallback
 
 
@@ -62,8 +51,8 @@ def trades_to_raw(symbol: str, trades: Iterable[Mapping], received: float) -> li
         out.append(RawTick(
             symbol,
             _seconds(trade.get("timestamp"), NAN),
-            _num(trade.get("price")),
-            volume=_num(trade.get("amount")),
+            finite_or_nan(trade.get("price")),
+            volume=finite_or_nan(trade.get("amount")),
             received=received,
         ))
     return out
@@ -96,7 +85,7 @@ def new_trades(cache: Sequence[Mapping], mark: TradeMark) -> tuple[list[Mapping]
     for trade in reversed(cache):
         if not isinstance(trade, Mapping):
             continue
-        ts = _num(trade.get("timestamp"))
+        ts = finite_or_nan(trade.get("timestamp"))
         if ts != ts:
             continue
         key = str(trade.get("id"))
@@ -126,17 +115,17 @@ def ticker_to_raw(symbol: str, ticker: Mapping, received: float) -> RawTick:
     """
     if not isinstance(ticker, Mapping):
         return RawTick(symbol, NAN, NAN, received=received)
-    last = _num(ticker.get("last"))
+    last = finite_or_nan(ticker.get("last"))
     if last != last:
-        last = _num(ticker.get("close"))
+        last = finite_or_nan(ticker.get("close"))
     return RawTick(
         symbol,
         _seconds(ticker.get("timestamp"), received),
         last,
-        bid=_num(ticker.get("bid")),
-        ask=_num(ticker.get("ask")),
-        day_high=_num(ticker.get("high")),
-        day_low=_num(ticker.get("low")),
+        bid=finite_or_nan(ticker.get("bid")),
+        ask=finite_or_nan(ticker.get("ask")),
+        day_high=finite_or_nan(ticker.get("high")),
+        day_low=finite_or_nan(ticker.get("low")),
         received=received,
     )
 
@@ -160,8 +149,8 @@ def ohlcv_to_bars(symbol: str, rows: Iterable[Sequence]) -> ConvertedBars:
     refused = 0
     for row in rows:
         try:
-            start_ms, o, h, lo, c = (_num(row[i]) for i in range(5))
-            v = _num(row[5]) if len(row) > 5 else 0.0
+            start_ms, o, h, lo, c = (finite_or_nan(row[i]) for i in range(5))
+            v = finite_or_nan(row[5]) if len(row) > 5 else 0.0
         except (TypeError, IndexError, KeyError):
             refused += 1
             continue

@@ -33,6 +33,7 @@ import numpy as np
 
 from app.core.models import Bar
 from app.market.quality import RawBatch
+from app.market.quality_types import finite_or_nan
 from app.market.timeframes import TIMEFRAMES, bar_window
 from app.monitors.sessions import SHANGHAI
 
@@ -53,22 +54,9 @@ NAN = math.nan
 _DAY_MS = 86_400_000
 
 
-def _num(value: object) -> float:
-    """A finite float, else NaN (QMT sends None for an absent value; a bad payload anything)."""
-    if type(value) is float:
-        return value if value - value == 0.0 else NAN
-    if type(value) is int:
-        return float(value)
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return NAN
-    return number if math.isfinite(number) else NAN
-
-
 def _positive(value: object) -> float:
     """A price field: QMT sends 0 for "none yet" (pre-open, an empty book side)."""
-    number = _num(value)
+    number = finite_or_nan(value)
     return number if number > 0 else NAN
 
 
@@ -120,7 +108,7 @@ def round_to_tick(prices: np.ndarray, ticks: np.ndarray) -> np.ndarray:
 
 def xt_time(ms: object) -> datetime | None:
     """An XT epoch-ms stamp as an Asia/Shanghai datetime (None when unusable)."""
-    value = _num(ms)
+    value = finite_or_nan(ms)
     if not math.isfinite(value):
         return None
     return datetime.fromtimestamp(value / 1000.0, SHANGHAI)
@@ -145,9 +133,9 @@ def _column_of(records: Sequence[Mapping], key: str) -> np.ndarray:
     try:
         column = np.array(values, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        column = np.fromiter((_num(v) for v in values), np.float64, len(values))
+        column = np.fromiter((finite_or_nan(v) for v in values), np.float64, len(values))
     if column.shape != (len(values),):  # a list where a number belongs
-        column = np.fromiter((_num(v) for v in values), np.float64, len(values))
+        column = np.fromiter((finite_or_nan(v) for v in values), np.float64, len(values))
     column[~np.isfinite(column)] = NAN
     return column
 
@@ -155,7 +143,7 @@ def _column_of(records: Sequence[Mapping], key: str) -> np.ndarray:
 def _level_one(records: Sequence[Mapping], key: str) -> np.ndarray:
     firsts = [v[0] if isinstance(v, (list, tuple)) and v else None
               for v in (r.get(key) for r in records)]
-    return _positive_column(np.fromiter((_num(v) for v in firsts), np.float64, len(firsts)))
+    return _positive_column(np.fromiter((finite_or_nan(v) for v in firsts), np.float64, len(firsts)))
 
 
 def _positive_column(column: np.ndarray) -> np.ndarray:
@@ -277,12 +265,12 @@ def _kline_rows(source: object) -> list[tuple[float, ...]]:
         rows = []
         for record in source:
             if isinstance(record, Mapping):
-                rows.append(tuple(_num(record.get(f)) for f in _KLINE_FIELDS))
+                rows.append(tuple(finite_or_nan(record.get(f)) for f in _KLINE_FIELDS))
         return rows
     times = _column(source, "time", None)
     n = len(times)
     columns = [times] + [_column(source, f, n) for f in _KLINE_FIELDS[1:]]
-    return [tuple(_num(col[i]) if i < len(col) else NAN for col in columns) for i in range(n)]
+    return [tuple(finite_or_nan(col[i]) if i < len(col) else NAN for col in columns) for i in range(n)]
 
 
 def _lot_factor(rows: Sequence[tuple[float, ...]]) -> float:
@@ -380,7 +368,7 @@ def instrument_facts(code: str, detail: object) -> InstrumentFacts | None:
     tick = _positive(detail.get("PriceTick"))
     if not math.isfinite(tick):
         tick = default_price_tick(code)
-    status = _num(detail.get("InstrumentStatus"))
+    status = finite_or_nan(detail.get("InstrumentStatus"))
     steps = np.array([tick])
     up, down, prev = (_optional_price(detail.get(k)) for k in
                       ("UpStopPrice", "DownStopPrice", "PreClose"))

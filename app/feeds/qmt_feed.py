@@ -203,10 +203,6 @@ class QmtFeed:
         """Pushes received from the SDK and not yet converted and published."""
         return self._pushes_in - self._pushes_done
 
-    @property
-    def is_connected(self) -> bool:
-        return self._connected.is_set()
-
     def symbols(self) -> list[str]:
         with self._lock:
             return list(self._codes)

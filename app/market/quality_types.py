@@ -12,9 +12,21 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["DropReason", "QualityNote", "RawTick", "NAN"]
+__all__ = ["DropReason", "QualityNote", "RawTick", "NAN", "finite_or_nan"]
 
 NAN = math.nan
+
+
+def finite_or_nan(value: object) -> float:
+    """A vendor's field as a finite float, else NaN (None, '', 'abc', inf): the one rule
+    every adapter uses so that the validator, not a parser, decides about a bad print."""
+    if type(value) is float:  # the common case, without the try
+        return value if value - value == 0.0 else NAN  # inf and NaN fail this
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return NAN
+    return number if math.isfinite(number) else NAN
 
 
 class DropReason(str, Enum):

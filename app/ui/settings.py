@@ -151,11 +151,11 @@ class AppSettings:
 
     @property
     def sound_enabled(self) -> bool:
-        return str(self._qs.value("alerts/sound", "true")).lower() in ("true", "1")
+        return self._bool("alerts/sound", True)
 
     @sound_enabled.setter
     def sound_enabled(self, value: bool) -> None:
-        self._qs.setValue("alerts/sound", "true" if value else "false")
+        self._set_bool("alerts/sound", value)
 
     # ----- feed -------------------------------------------------------------------
     @property
@@ -251,11 +251,11 @@ class AppSettings:
     @property
     def qmt_whole_market(self) -> bool:
         """Also subscribe the whole 沪深A股 sector, so rules on any A-share fire."""
-        return str(self._qs.value("qmt/whole_market", "false")).lower() in ("true", "1")
+        return self._bool("qmt/whole_market", False)
 
     @qmt_whole_market.setter
     def qmt_whole_market(self, value: bool) -> None:
-        self._qs.setValue("qmt/whole_market", "true" if value else "false")
+        self._set_bool("qmt/whole_market", value)
 
     @property
     def qmt_port(self) -> int | None:
@@ -279,11 +279,11 @@ class AppSettings:
     @property
     def qmt_offer_answered(self) -> bool:
         """The trader already answered "use the QMT terminal found on this PC?" (asked once)."""
-        return str(self._qs.value("qmt/offer_answered", "false")).lower() in ("true", "1")
+        return self._bool("qmt/offer_answered", False)
 
     @qmt_offer_answered.setter
     def qmt_offer_answered(self, value: bool) -> None:
-        self._qs.setValue("qmt/offer_answered", "true" if value else "false")
+        self._set_bool("qmt/offer_answered", value)
 
     # ----- window -----------------------------------------------------------------
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
@@ -300,6 +300,13 @@ class AppSettings:
 
     def sync(self) -> None:
         self._qs.sync()
+
+    def _bool(self, key: str, default: bool) -> bool:
+        """INI files hold text: "true"/"1" are True, anything else False."""
+        return str(self._qs.value(key, "true" if default else "false")).lower() in ("true", "1")
+
+    def _set_bool(self, key: str, value: bool) -> None:
+        self._qs.setValue(key, "true" if value else "false")
 
     def _float(self, key: str, default: float) -> float:
         try:
