@@ -9,10 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QByteArray
 
 from app.feeds.ccxt_urls import InvalidAddress
+from app.market.timeframes import TIMEFRAMES
 from app.ui.settings import (
+    CHART_TIMEFRAMES,
     DEFAULT_QMT_CODES,
+    DEMO_SPEEDS,
+    POPUP_SECONDS_RANGE,
+    SNOOZE_MINUTES_RANGE,
+    STOP_LOSS_REPEAT_RANGE,
+    UP_COLOR_CONVENTIONS,
     AppSettings,
     clean_qmt_code,
     qmt_code_problem,
@@ -277,3 +285,181 @@ def test_qmt_code_problem_says_why(text: str, reason: str) -> None:
 def test_qmt_code_problem_is_empty_for_a_valid_code() -> None:
     for code in ("600519.SH", "sh600519", "000300.sh", "430047.BJ"):
         assert qmt_code_problem(code) == ""
+
+
+# ----- preferences (the Settings dialog) -----------------------------------------------
+
+DEFAULT_PREFERENCES = {
+    "language": "auto",
+    "demo_speed": 1.0,
+    "sound_enabled": True,
+    "stop_loss_repeat": False,
+    "stop_loss_repeat_s": 5,
+    "popup_seconds": 10,
+    "stop_loss_popup_seconds": 0,
+    "snooze_minutes": 5,
+    "close_to_tray": True,
+    "tray_hint_shown": False,
+    "tray_balloons": True,
+    "up_color_convention": "red_up",
+    "chart_timeframe": "1m",
+}
+
+
+def preferences(settings: AppSettings) -> dict[str, object]:
+    return {key: getattr(settings, key) for key in DEFAULT_PREFERENCES}
+
+
+def test_preference_defaults_when_nothing_is_stored(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "empty.ini")
+    assert preferences(settings) == DEFAULT_PREFERENCES
+    assert type(settings.popup_seconds) is int and type(settings.snooze_minutes) is int
+    assert settings.window_state() == (None, None)
+
+
+def test_preference_constants() -> None:
+    assert DEMO_SPEEDS == (0.25, 1.0, 4.0, 16.0, 64.0, 256.0)
+    assert set(CHART_TIMEFRAMES) <= set(TIMEFRAMES)  # the chart can build each of them
+    assert CHART_TIMEFRAMES == ("1m", "5m", "15m", "30m", "1h", "1d")
+    assert UP_COLOR_CONVENTIONS == ("red_up", "green_up")
+    assert (POPUP_SECONDS_RANGE, STOP_LOSS_REPEAT_RANGE, SNOOZE_MINUTES_RANGE) == (
+        (3, 300), (2, 60), (1, 60))
+
+
+def test_preferences_round_trip(tmp_path: Path) -> None:
+    ini = tmp_path / "settings.ini"
+    settings = AppSettings(ini)
+    changed = {
+        "language": "en",
+        "demo_speed": 64.0,
+        "sound_enabled": False,
+        "stop_loss_repeat": True,
+        "stop_loss_repeat_s": 12,
+        "popup_seconds": 45,
+        "stop_loss_popup_seconds": 120,
+        "snooze_minutes": 15,
+        "close_to_tray": False,
+        "tray_hint_shown": True,
+        "tray_balloons": False,
+        "up_color_convention": "green_up",
+        "chart_timeframe": "15m",
+    }
+    assert set(changed) == set(DEFAULT_PREFERENCES)
+    for key, value in changed.items():
+        setattr(settings, key, value)
+    settings.sync()
+    again = AppSettings(ini)
+    assert preferences(again) == changed
+    assert type(again.popup_seconds) is int  # read back from text
+    text = ini.read_text(encoding="utf-8")
+    assert "stop_loss_repeat_s=12" in text and "up_color=green_up" in text
+    # And back: "until acknowledged" is stored as 0.
+    again.stop_loss_popup_seconds = 0
+    again.sync()
+    assert AppSettings(ini).stop_loss_popup_seconds == 0
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "12.5", "-1", "1e9", "nan", "inf", "@Invalid()",
+                                 "5, 6", "true"])
+def test_bad_preference_values_give_the_defaults(tmp_path: Path, bad: str) -> None:
+    keys = {
+        "ui": ["language"],
+        "feed": ["demo_speed"],
+        "alerts": ["sound", "stop_loss_repeat", "stop_loss_repeat_s", "popup_seconds",
+                   "stop_loss_popup_seconds", "snooze_minutes"],
+        "tray": ["close_to_tray", "hint_shown", "balloons"],
+        "chart": ["up_color", "timeframe"],
+    }
+    body = "".join(
+        f"[{group}]\n" + "".join(f"{name}={bad}\n" for name in names) for group, names in keys.items()
+    )
+    settings = AppSettings(write_ini(tmp_path / "bad.ini", body))
+    expected = dict(DEFAULT_PREFERENCES)
+    if bad == "true":  # a valid bool: the switches read it, the numbers and names do not
+        expected.update(sound_enabled=True, stop_loss_repeat=True, close_to_tray=True,
+                        tray_hint_shown=True, tray_balloons=True)
+    if bad in ("1e9", "12.5"):
+        expected["demo_speed"] = float(bad)  # a positive speed; the dialog shows the nearest
+    assert preferences(settings) == expected
+
+
+@pytest.mark.parametrize(("key", "text"), [
+    ("popup_seconds", "0"), ("popup_seconds", "2"), ("popup_seconds", "301"),
+    ("stop_loss_repeat_s", "1"), ("stop_loss_repeat_s", "61"),
+    ("snooze_minutes", "0"), ("snooze_minutes", "61"),
+    ("stop_loss_popup_seconds", "1"), ("stop_loss_popup_seconds", "2"),
+    ("stop_loss_popup_seconds", "301"), ("stop_loss_popup_seconds", "-5"),
+])
+def test_out_of_range_numbers_give_the_defaults(tmp_path: Path, key: str, text: str) -> None:
+    ini = write_ini(tmp_path / "range.ini", f"[alerts]\n{key}={text}\n")
+    assert getattr(AppSettings(ini), key) == DEFAULT_PREFERENCES[key]
+
+
+def test_hand_edited_numbers_and_switches_are_read(tmp_path: Path) -> None:
+    ini = write_ini(
+        tmp_path / "hand.ini",
+        "[alerts]\npopup_seconds= 30 \nsnooze_minutes=10.0\nstop_loss_popup_seconds=3\n"
+        "stop_loss_repeat_s=60\nsound=OFF\nstop_loss_repeat=yes\n"
+        "[tray]\nclose_to_tray=0\nballoons=no\nhint_shown=1\n[feed]\ndemo_speed=0.25\n",
+    )
+    settings = AppSettings(ini)
+    assert (settings.popup_seconds, settings.snooze_minutes) == (30, 10)
+    assert (settings.stop_loss_popup_seconds, settings.stop_loss_repeat_s) == (3, 60)
+    assert settings.sound_enabled is False and settings.stop_loss_repeat is True
+    assert settings.close_to_tray is False and settings.tray_balloons is False
+    assert settings.tray_hint_shown is True
+    assert settings.demo_speed == 0.25
+
+
+@pytest.mark.parametrize("speed", ["0", "-4", "nan", "-inf"])
+def test_demo_speed_must_be_positive(tmp_path: Path, speed: str) -> None:
+    ini = write_ini(tmp_path / "speed.ini", f"[feed]\ndemo_speed={speed}\n")
+    assert AppSettings(ini).demo_speed == 1.0
+
+
+@pytest.mark.parametrize(("key", "bad"), [
+    ("popup_seconds", 0), ("popup_seconds", 2), ("popup_seconds", 301), ("popup_seconds", 10.0),
+    ("popup_seconds", True), ("popup_seconds", "10"),
+    ("stop_loss_repeat_s", 1), ("stop_loss_repeat_s", 61),
+    ("snooze_minutes", 0), ("snooze_minutes", 61), ("snooze_minutes", None),
+    ("stop_loss_popup_seconds", 1), ("stop_loss_popup_seconds", 301),
+    ("stop_loss_popup_seconds", -1), ("stop_loss_popup_seconds", False),
+    ("up_color_convention", "red"), ("up_color_convention", ""),
+    ("chart_timeframe", "4h"), ("chart_timeframe", "1M"),
+    ("language", "zh"), ("language", "fr"),
+    ("demo_speed", 0), ("demo_speed", -1.0), ("demo_speed", float("nan")),
+])
+def test_preference_setters_refuse_invalid_values(tmp_path: Path, key: str, bad: object) -> None:
+    ini = tmp_path / "settings.ini"
+    settings = AppSettings(ini)
+    with pytest.raises(ValueError, match=key):
+        setattr(settings, key, bad)
+    settings.sync()
+    assert getattr(AppSettings(ini), key) == DEFAULT_PREFERENCES[key]  # nothing written
+    assert not ini.exists() or key.split("_")[0] not in ini.read_text(encoding="utf-8")
+
+
+def test_preference_setters_accept_the_ends_of_each_range(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "settings.ini")
+    for key, (low, high) in {"popup_seconds": POPUP_SECONDS_RANGE,
+                             "stop_loss_repeat_s": STOP_LOSS_REPEAT_RANGE,
+                             "snooze_minutes": SNOOZE_MINUTES_RANGE,
+                             "stop_loss_popup_seconds": POPUP_SECONDS_RANGE}.items():
+        for value in (low, high):
+            setattr(settings, key, value)
+            assert getattr(settings, key) == value
+    for timeframe in CHART_TIMEFRAMES:
+        settings.chart_timeframe = timeframe
+        assert settings.chart_timeframe == timeframe
+    for language in ("auto", "zh_CN", "en"):
+        settings.language = language
+        assert settings.language == language
+
+
+def test_window_state_round_trip(tmp_path: Path) -> None:
+    ini = tmp_path / "settings.ini"
+    settings = AppSettings(ini)
+    settings.save_window_state(QByteArray(b"geometry\x00\x01"), QByteArray(b"state"))
+    settings.sync()
+    geometry, state = AppSettings(ini).window_state()
+    assert geometry == QByteArray(b"geometry\x00\x01") and state == QByteArray(b"state")

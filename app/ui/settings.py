@@ -7,6 +7,7 @@ the default: the ini file is hand-editable, and a typo there must not stop the a
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -25,6 +26,31 @@ DEFAULT_SYMBOLS = ("BTC/USDT", "ETH/USDT")
 DEFAULT_MARKET_TYPE = "spot"
 QMT_MARKETS = ("SH", "SZ", "BJ")  # Shanghai, Shenzhen, Beijing
 DEFAULT_QMT_CODES = ["600519.SH", "000001.SZ", "300750.SZ", "000300.SH"]
+
+# ----- preferences (the Settings dialog, app/ui/preferences.py) -----------------------
+#: Demo replay speeds offered (× real time); the toolbar and the Settings dialog share them.
+DEMO_SPEEDS: tuple[float, ...] = (0.25, 1.0, 4.0, 16.0, 64.0, 256.0)
+DEFAULT_DEMO_SPEED = 1.0
+#: Auto-close delay of entry / take-profit popups, seconds (0 is not allowed: they would pile up).
+POPUP_SECONDS_RANGE = (3, 300)
+DEFAULT_POPUP_SECONDS = 10
+#: Stop-loss popups: 0 = stay until acknowledged, else seconds in ``POPUP_SECONDS_RANGE``.
+DEFAULT_STOP_LOSS_POPUP_SECONDS = 0
+#: Seconds between repeats of the stop-loss sound while it is not acknowledged.
+STOP_LOSS_REPEAT_RANGE = (2, 60)
+DEFAULT_STOP_LOSS_REPEAT_S = 5
+DEFAULT_STOP_LOSS_REPEAT = False  # opt-in: today the stop-loss sound plays once
+SNOOZE_MINUTES_RANGE = (1, 60)
+DEFAULT_SNOOZE_MINUTES = 5
+#: Which colour means "up": red (A-share convention, 红涨绿跌) or green (Western).
+UP_COLOR_CONVENTIONS = ("red_up", "green_up")
+DEFAULT_UP_COLOR_CONVENTION = "red_up"
+#: Timeframes the chart can open with (names as in ``app.market.timeframes``).
+CHART_TIMEFRAMES = ("1m", "5m", "15m", "30m", "1h", "1d")
+DEFAULT_CHART_TIMEFRAME = "1m"
+
+_TRUE_TEXT = ("true", "1", "yes", "on")
+_FALSE_TEXT = ("false", "0", "no", "off")
 
 _EXCHANGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SYMBOL = re.compile(r"^[^\s,]{1,64}$")  # ccxt symbols: BTC/USDT, BTC/USDT:USDT, 1000SATS/USDT
@@ -120,7 +146,9 @@ def qmt_code_problem(text: str) -> str:
 
 
 class AppSettings:
-    """Typed access to the few settings this slice has."""
+    """Typed access to the app's settings. Getters never fail: a missing, mistyped or
+    out-of-range value gives the default. Setters refuse invalid values with ValueError
+    (nothing is written then)."""
 
     def __init__(self, path: Path | None = None) -> None:
         if path is None:
@@ -130,25 +158,31 @@ class AppSettings:
 
     @property
     def language(self) -> str:
+        """``"auto"`` (follow the system), ``"zh_CN"`` or ``"en"``; applies after a restart."""
         value = str(self._qs.value("ui/language", AUTO))
         return value if value in (*LANGUAGES, AUTO) else AUTO
 
     @language.setter
     def language(self, value: str) -> None:
+        if value not in (*LANGUAGES, AUTO):
+            raise ValueError(f"language must be one of {(AUTO, *LANGUAGES)}, got {value!r}")
         self._qs.setValue("ui/language", value)
 
     @property
     def demo_speed(self) -> float:
-        return self._float("feed/demo_speed", 1.0)
+        """Demo replay speed (× real time), a positive number; the toolbar and the Settings
+        dialog show the nearest of ``DEMO_SPEEDS``."""
+        speed = self._float("feed/demo_speed", DEFAULT_DEMO_SPEED)
+        return speed if math.isfinite(speed) and speed > 0 else DEFAULT_DEMO_SPEED
 
     @demo_speed.setter
     def demo_speed(self, value: float) -> None:
-        self._qs.setValue("feed/demo_speed", float(value))
+        speed = float(value)
+        if not math.isfinite(speed) or speed <= 0:
+            raise ValueError(f"demo_speed must be a positive number, got {value!r}")
+        self._qs.setValue("feed/demo_speed", speed)
 
-    @property
-    def popup_seconds(self) -> int:
-        return int(self._float("alerts/popup_seconds", 10))
-
+    # ----- alerts: sounds, popups, tray --------------------------------------------
     @property
     def sound_enabled(self) -> bool:
         return self._bool("alerts/sound", True)
@@ -156,6 +190,114 @@ class AppSettings:
     @sound_enabled.setter
     def sound_enabled(self, value: bool) -> None:
         self._set_bool("alerts/sound", value)
+
+    @property
+    def stop_loss_repeat(self) -> bool:
+        """The stop-loss sound repeats until the alert is acknowledged (else it plays once)."""
+        return self._bool("alerts/stop_loss_repeat", DEFAULT_STOP_LOSS_REPEAT)
+
+    @stop_loss_repeat.setter
+    def stop_loss_repeat(self, value: bool) -> None:
+        self._set_bool("alerts/stop_loss_repeat", value)
+
+    @property
+    def stop_loss_repeat_s(self) -> int:
+        """Seconds between stop-loss sound repeats, within ``STOP_LOSS_REPEAT_RANGE``."""
+        return self._int("alerts/stop_loss_repeat_s", DEFAULT_STOP_LOSS_REPEAT_S,
+                         *STOP_LOSS_REPEAT_RANGE)
+
+    @stop_loss_repeat_s.setter
+    def stop_loss_repeat_s(self, value: int) -> None:
+        self._set_int("alerts/stop_loss_repeat_s", "stop_loss_repeat_s", value,
+                      *STOP_LOSS_REPEAT_RANGE)
+
+    @property
+    def popup_seconds(self) -> int:
+        """Entry / take-profit popups close after this many seconds (``POPUP_SECONDS_RANGE``)."""
+        return self._int("alerts/popup_seconds", DEFAULT_POPUP_SECONDS, *POPUP_SECONDS_RANGE)
+
+    @popup_seconds.setter
+    def popup_seconds(self, value: int) -> None:
+        self._set_int("alerts/popup_seconds", "popup_seconds", value, *POPUP_SECONDS_RANGE)
+
+    @property
+    def stop_loss_popup_seconds(self) -> int:
+        """Stop-loss popups: 0 = stay until acknowledged, else close after this many seconds
+        (within ``POPUP_SECONDS_RANGE``)."""
+        seconds = self._int("alerts/stop_loss_popup_seconds", -1, 0, POPUP_SECONDS_RANGE[1])
+        return seconds if _stop_loss_popup_ok(seconds) else DEFAULT_STOP_LOSS_POPUP_SECONDS
+
+    @stop_loss_popup_seconds.setter
+    def stop_loss_popup_seconds(self, value: int) -> None:
+        if not _is_int(value) or not _stop_loss_popup_ok(value):
+            low, high = POPUP_SECONDS_RANGE
+            raise ValueError(
+                f"stop_loss_popup_seconds must be 0 (until acknowledged) or {low} to {high}, "
+                f"got {value!r}"
+            )
+        self._qs.setValue("alerts/stop_loss_popup_seconds", int(value))
+
+    @property
+    def snooze_minutes(self) -> int:
+        """How long "Snooze" puts an alert off, in minutes (``SNOOZE_MINUTES_RANGE``)."""
+        return self._int("alerts/snooze_minutes", DEFAULT_SNOOZE_MINUTES, *SNOOZE_MINUTES_RANGE)
+
+    @snooze_minutes.setter
+    def snooze_minutes(self, value: int) -> None:
+        self._set_int("alerts/snooze_minutes", "snooze_minutes", value, *SNOOZE_MINUTES_RANGE)
+
+    @property
+    def close_to_tray(self) -> bool:
+        """Closing the window hides it in the tray (monitoring goes on) instead of quitting."""
+        return self._bool("tray/close_to_tray", True)
+
+    @close_to_tray.setter
+    def close_to_tray(self, value: bool) -> None:
+        self._set_bool("tray/close_to_tray", value)
+
+    @property
+    def tray_hint_shown(self) -> bool:
+        """The one-time "still running in the tray" hint was shown."""
+        return self._bool("tray/hint_shown", False)
+
+    @tray_hint_shown.setter
+    def tray_hint_shown(self, value: bool) -> None:
+        self._set_bool("tray/hint_shown", value)
+
+    @property
+    def tray_balloons(self) -> bool:
+        """Alerts also show as tray messages (balloons / desktop notifications)."""
+        return self._bool("tray/balloons", True)
+
+    @tray_balloons.setter
+    def tray_balloons(self, value: bool) -> None:
+        self._set_bool("tray/balloons", value)
+
+    # ----- chart ------------------------------------------------------------------
+    @property
+    def up_color_convention(self) -> str:
+        """``"red_up"`` (A-share: red up, green down) or ``"green_up"``."""
+        value = self._qs.value("chart/up_color", DEFAULT_UP_COLOR_CONVENTION)
+        return value if value in UP_COLOR_CONVENTIONS else DEFAULT_UP_COLOR_CONVENTION
+
+    @up_color_convention.setter
+    def up_color_convention(self, value: str) -> None:
+        if value not in UP_COLOR_CONVENTIONS:
+            raise ValueError(
+                f"up_color_convention must be one of {UP_COLOR_CONVENTIONS}, got {value!r}")
+        self._qs.setValue("chart/up_color", value)
+
+    @property
+    def chart_timeframe(self) -> str:
+        """The timeframe the chart opens with, one of ``CHART_TIMEFRAMES``."""
+        value = self._qs.value("chart/timeframe", DEFAULT_CHART_TIMEFRAME)
+        return value if value in CHART_TIMEFRAMES else DEFAULT_CHART_TIMEFRAME
+
+    @chart_timeframe.setter
+    def chart_timeframe(self, value: str) -> None:
+        if value not in CHART_TIMEFRAMES:
+            raise ValueError(f"chart_timeframe must be one of {CHART_TIMEFRAMES}, got {value!r}")
+        self._qs.setValue("chart/timeframe", value)
 
     # ----- feed -------------------------------------------------------------------
     @property
@@ -302,8 +444,12 @@ class AppSettings:
         self._qs.sync()
 
     def _bool(self, key: str, default: bool) -> bool:
-        """INI files hold text: "true"/"1" are True, anything else False."""
-        return str(self._qs.value(key, "true" if default else "false")).lower() in ("true", "1")
+        """INI files hold text: "true"/"1"/"yes"/"on" are True, "false"/"0"/"no"/"off"
+        False, anything else (a typo, an empty value) the default."""
+        text = str(self._qs.value(key, "true" if default else "false")).strip().lower()
+        if text in _TRUE_TEXT:
+            return True
+        return False if text in _FALSE_TEXT else default
 
     def _set_bool(self, key: str, value: bool) -> None:
         self._qs.setValue(key, "true" if value else "false")
@@ -313,3 +459,29 @@ class AppSettings:
             return float(self._qs.value(key, default))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return default
+
+    def _int(self, key: str, default: int, low: int, high: int) -> int:
+        """A whole number from ``low`` to ``high``; ``default`` for anything else (text,
+        a fraction, out of range). "10.0" reads as 10."""
+        value = self._qs.value(key)
+        try:
+            number = float(str(value).strip())
+        except (TypeError, ValueError):
+            return default
+        if not number.is_integer() or not low <= number <= high:
+            return default
+        return int(number)
+
+    def _set_int(self, key: str, name: str, value: int, low: int, high: int) -> None:
+        if not _is_int(value) or not low <= value <= high:
+            raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+        self._qs.setValue(key, int(value))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _stop_loss_popup_ok(seconds: int) -> bool:
+    low, high = POPUP_SECONDS_RANGE
+    return seconds == 0 or low <= seconds <= high
