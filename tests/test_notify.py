@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import types
 import wave
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,7 +17,15 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.core.models import AlertFired, AlertKind, AlertSource
 from app.ui import sound as sound_mod
-from app.ui.formatting import KIND_COLORS, format_price, format_time, kind_label
+from app.ui.formatting import (
+    KIND_COLORS,
+    alert_receipt,
+    format_price,
+    format_time,
+    format_utc_offset,
+    kind_label,
+    price_move,
+)
 from app.ui.popup import AlertPopup, PopupManager
 from app.ui.sound import SOUND_FILES, SOUNDS_DIR, AlertSound
 from app.ui.tray import ALERT_ICON_PATH, APP_ICON_PATH, AlertTray, badge_icon, load_icon
@@ -134,6 +143,67 @@ def test_every_kind_has_its_own_colour() -> None:
     assert len(set(KIND_COLORS.values())) == len(AlertKind)
 
 
+def test_receipt_says_what_fired_when_and_from_where(qapp):
+    alert = make_alert(AlertKind.STOP_LOSS, price=85240.45, level=85300.0)
+    text = alert_receipt(alert)
+    lines = text.splitlines()
+    assert len(lines) == 5
+    assert lines[0] == "Stop loss \u00b7 600000.SH \u00b7 PF Bank swing"
+    assert lines[1] == (
+        "Fired by price 85240.45 at market time 2024-05-06 14:31:07 (UTC+08:00)")
+    assert lines[2] == "Level: 85300 (stop-loss level)"
+    assert lines[3] == "Crossed from 10.49 to 85240.45"
+    assert lines[4] == "Data: live data"
+
+
+def test_receipt_tells_live_backfill_and_replay_apart(qapp):
+    live = alert_receipt(make_alert(source=AlertSource.LIVE))
+    backfill = alert_receipt(make_alert(source=AlertSource.BACKFILL))
+    replay = alert_receipt(make_alert(source=AlertSource.REPLAY))
+    assert "live" in live and "backfill" not in live
+    assert "backfill" in backfill and "live" not in backfill
+    assert "replay" in replay and "live" not in replay and "backfill" not in replay
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        (AlertKind.TAKE_PROFIT, "take-profit level"),
+        (AlertKind.ENTRY, "entry-zone bound"),
+        (AlertKind.CROSS_DOWN, "crossing level"),
+        (AlertKind.CHANGE_UP, "price of the change target"),
+        (AlertKind.TRAILING_STOP, "trailing-stop level"),
+        (AlertKind.TRAILING_ENTRY, "trailing-entry level"),
+    ],
+)
+def test_receipt_names_the_kind_of_level(qapp, kind, words):
+    assert f"Level: 10.5 ({words}" in alert_receipt(make_alert(kind))
+
+
+def test_receipt_without_previous_price_and_in_utc(qapp):
+    alert = replace(
+        make_alert(price=0.1 + 0.2), prev_price=None,
+        time=datetime(2025, 3, 3, 1, 2, 3, tzinfo=timezone.utc))
+    text = alert_receipt(alert)
+    assert "Fired by price 0.3 at market time 2025-03-03 01:02:03 (UTC+00:00)" in text
+    assert "first price the rule saw" in text
+    assert "Crossed from" not in text
+    assert price_move(None, 0.3) == "first price 0.3"
+    assert price_move(10.49, 10.52) == "from 10.49 \u2192 10.52"
+
+
+def test_receipt_reads_records_by_event_time(qapp):
+    """The history's AlertRecord has ``event_time`` where AlertFired has ``time``."""
+    alert = make_alert(source=AlertSource.BACKFILL)
+    record = types.SimpleNamespace(
+        kind=alert.kind, stock_code=alert.stock_code, task_name=alert.task_name,
+        price=alert.price, level=alert.level, prev_price=alert.prev_price,
+        source=alert.source, event_time=alert.time)
+    assert alert_receipt(record) == alert_receipt(alert)
+    assert format_utc_offset(datetime(2024, 1, 1)) == ""
+    assert format_utc_offset(datetime(2024, 1, 1, tzinfo=timezone(-timedelta(hours=4, minutes=30)))) == "UTC-04:30"
+
+
 # -- popup --------------------------------------------------------------------------
 
 
@@ -202,12 +272,27 @@ def test_acknowledge_emits_id_and_closes(qtbot, popups):
 
 
 def test_show_on_chart_emits_code_and_stays_open(qtbot, popups):
-    popup = popups(make_alert(code="BTC/USDT"))
+    alert = make_alert(code="BTC/USDT")
+    popup = popups(alert)
     popup.show()
+    codes: list[str] = []
+    alerts: list[AlertFired] = []
+    popup.show_alert_on_chart.connect(alerts.append)
     with qtbot.waitSignal(popup.show_on_chart, timeout=1000) as blocker:
+        popup.show_on_chart.connect(codes.append)
         qtbot.mouseClick(popup.chart_button, Qt.MouseButton.LeftButton)
-    assert blocker.args == ["BTC/USDT"]
+    assert blocker.args == ["BTC/USDT"] and codes == ["BTC/USDT"]
+    assert alerts == [alert]  # with its time: the chart can find the bar
+    assert alerts[0] is alert
     assert popup.isVisible()
+
+
+def test_popup_carries_the_receipt(popups):
+    alert = make_alert(source=AlertSource.BACKFILL)
+    popup = popups(alert)
+    assert popup.toolTip() == alert_receipt(alert)
+    assert popup.testAttribute(Qt.WidgetAttribute.WA_AlwaysShowToolTips)  # never the active window
+    assert popup.receipt_label.text() == "from 10.49 \u2192 10.52"
 
 
 def test_popup_auto_closes_after_duration(qtbot, popups):
@@ -468,11 +553,11 @@ def test_sound_picks_distinct_file_per_kind():
     for kind in (AlertKind.ENTRY, AlertKind.TAKE_PROFIT, AlertKind.STOP_LOSS):
         assert snd.play(kind)
     assert played == [
-        SOUNDS_DIR / "alert.wav",
-        SOUNDS_DIR / "alert.wav",
+        SOUNDS_DIR / "entry.wav",
+        SOUNDS_DIR / "take_profit.wav",
         SOUNDS_DIR / "stop_loss.wav",
     ]
-    assert played[2] != played[0]
+    assert len(set(played)) == 3
 
 
 def test_winsound_player_uses_async_flags(monkeypatch):
@@ -528,16 +613,20 @@ def test_sound_never_raises_and_respects_enabled(tmp_path):
 @pytest.mark.parametrize("name", sorted(set(SOUND_FILES.values())))
 def test_wav_files_are_valid_and_small(name):
     path = ROOT / "resources" / "sounds" / name
-    assert path.stat().st_size < 100_000
+    assert path.stat().st_size < 60_000
     with wave.open(str(path), "rb") as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 22050)
         assert w.getnframes() > 0
         duration = w.getnframes() / w.getframerate()
     assert 0.1 < duration < 2.0
 
 
-def test_stop_loss_sound_differs_from_alert_sound():
+def test_stop_loss_take_profit_and_entry_sounds_are_distinct_files():
     sounds = ROOT / "resources" / "sounds"
-    assert (sounds / "stop_loss.wav").read_bytes() != (sounds / "alert.wav").read_bytes()
+    names = [SOUND_FILES[k] for k in (AlertKind.STOP_LOSS, AlertKind.TAKE_PROFIT, AlertKind.ENTRY)]
+    assert len(set(names)) == 3
+    contents = [(sounds / name).read_bytes() for name in names]
+    assert len(set(contents)) == 3  # not three names for one recording
 
 
 def test_every_alert_kind_has_a_sound_and_stops_sound_like_stops():

@@ -4,16 +4,19 @@ The tones are synthesised with the standard library instead of being downloaded
 so the repository has no third-party audio with unclear licensing, and so the
 files are byte-for-byte reproducible (no randomness, no timestamps in WAV).
 
-* ``alert.wav``     - entry zone / take profit: a soft rising two-tone chime.
-* ``stop_loss.wav`` - stop loss: a harsher, repeated high-low pattern that is
-  recognisable without looking at the screen.
+* ``take_profit.wav`` - take profit: a bright rising two-tone (good news).
+* ``entry.wav``       - entry zone, trailing entry, level crossings and change
+  alerts: one soft bell-like chime ("have a look").
+* ``stop_loss.wav``   - stop loss and trailing stop: a harsher, repeated
+  high-low pattern that is recognisable without looking at the screen.
 
-Both are 16-bit mono PCM at 22.05 kHz, which every Windows ``PlaySound`` build
-plays, and are kept well below 100 KB.
+All are 16-bit mono PCM at 22.05 kHz, which every Windows ``PlaySound`` build
+plays, and are kept below 60 KB (``--out DIR`` writes them elsewhere).
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import struct
 import wave
@@ -60,11 +63,30 @@ def _mix_tail(a: list[float], b: list[float], overlap: float) -> list[float]:
     return head + mixed + b[k:]
 
 
-def pleasant() -> list[float]:
-    """E6 then A6 (a rising fourth): noticeable but calm - good news or a planned entry."""
+def take_profit() -> list[float]:
+    """E6 then A6 (a rising fourth): noticeable but calm - good news."""
     first = _tone(1318.5, 0.18, 0.45, harmonics=(0.25, 0.08))
     second = _tone(1760.0, 0.38, 0.45, harmonics=(0.25, 0.08))
     return _mix_tail(first, second, 0.04)
+
+
+def entry() -> list[float]:
+    """One soft chime: A5 with a quiet octave and twelfth, ringing out over 0.7 s.
+
+    Lower, quieter and single where take profit rises in two steps, so the two
+    are told apart by ear.
+    """
+    seconds, decay = 0.7, 0.16  # decay: time constant of the exponential ring-out
+    n = int(RATE * seconds)
+    attack, release = int(RATE * 0.004), int(RATE * 0.05)
+    partials = ((880.0, 1.0), (1760.0, 0.18), (2640.0, 0.06))
+    norm = sum(amp for _, amp in partials)
+    out: list[float] = []
+    for i in range(n):
+        t = i / RATE
+        s = sum(amp * math.sin(2 * math.pi * f * t) for f, amp in partials) / norm
+        out.append(0.38 * s * math.exp(-t / decay) * _envelope(i, n, attack, release))
+    return out
 
 
 def urgent() -> list[float]:
@@ -91,12 +113,32 @@ def write_wav(path: Path, samples: list[float]) -> None:
         w.writeframes(frames)
 
 
-def main() -> None:
-    for name, samples in (("alert.wav", pleasant()), ("stop_loss.wav", urgent())):
-        path = OUT_DIR / name
-        write_wav(path, samples)
-        print(f"{path.relative_to(OUT_DIR.parents[1])}: {len(samples) / RATE:.2f} s, "
-              f"{path.stat().st_size} bytes")
+#: File name -> generator; ``app/ui/sound.py`` maps alert kinds to these names.
+SOUNDS = {
+    "take_profit.wav": take_profit,
+    "entry.wav": entry,
+    "stop_loss.wav": urgent,
+}
+
+
+def write_all(out_dir: Path = OUT_DIR) -> list[Path]:
+    """Write every sound into ``out_dir`` and return the paths."""
+    paths = []
+    for name, make in SOUNDS.items():
+        path = out_dir / name
+        write_wav(path, make())
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+    out_dir: Path = parser.parse_args(argv).out
+    for path in write_all(out_dir):
+        with wave.open(str(path), "rb") as w:
+            seconds = w.getnframes() / w.getframerate()
+        print(f"{path}: {seconds:.2f} s, {path.stat().st_size} bytes")
 
 
 if __name__ == "__main__":

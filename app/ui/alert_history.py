@@ -2,19 +2,32 @@
 
 Pages are read by the monitor worker (off the GUI thread); the panel only asks
 for a page and shows what comes back, so a long history never slows the window.
+
+Each row's tooltip is the alert's receipt (what fired it, from where). Double-click
+or Enter on a row, or "Show on chart" in its context menu, emits
+``alert_activated(record)`` so the window can jump the chart to the alert's bar;
+"Copy receipt" puts the receipt on the clipboard.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AlertKind, AlertSource
 from app.storage.repository import AlertRecord
-from app.ui.formatting import format_price, format_time, kind_color, kind_label
+from app.ui.formatting import alert_receipt, format_price, format_time, kind_color, kind_label
 
 _KIND_COLOURS = {
     AlertKind.STOP_LOSS: QColor("#d32f2f"),
@@ -79,8 +92,14 @@ class AlertTableModel(QAbstractTableModel):
             colour = _KIND_COLOURS.get(record.kind)
             return colour if colour is not None else QColor(kind_color(record.kind))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("Recorded at %1").replace("%1", format_time(record.created_at.astimezone()))
+            return self.receipt(record)
         return None
+
+    def receipt(self, record: AlertRecord) -> str:
+        """The row's tooltip: the alert's receipt and when it was recorded (local time)."""
+        recorded = self.tr("Recorded at %1").replace(
+            "%1", format_time(record.created_at.astimezone()))
+        return f"{alert_receipt(record)}\n{recorded}"
 
     def _display(self, record: AlertRecord, column: str) -> str:
         if column == "event_time":
@@ -109,9 +128,14 @@ class AlertTableModel(QAbstractTableModel):
 
 
 class AlertHistoryPanel(QWidget):
-    """Paged alert history; emits ``page_requested`` and shows ``show_page`` results."""
+    """Paged alert history; emits ``page_requested`` and shows ``show_page`` results.
+
+    ``alert_activated(record)`` asks for the alert's bar on the chart (double-click,
+    Enter, or "Show on chart" in the row's context menu).
+    """
 
     page_requested = Signal(int, int)
+    alert_activated = Signal(object)  # AlertRecord
     PAGE_SIZE = 50
 
     def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
@@ -127,6 +151,12 @@ class AlertHistoryPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Double-click or Enter (Qt's "activated"; single click only where the
+        # platform style says so) jumps to the alert on the chart.
+        self.table.activated.connect(self._on_activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.row_menu: QMenu | None = None  # the last context menu shown (kept alive)
         self.previous_button = QPushButton(self.tr("Newer"))
         self.next_button = QPushButton(self.tr("Older"))
         self.page_label = QLabel()
@@ -160,6 +190,45 @@ class AlertHistoryPanel(QWidget):
         self.total = total
         self.model.set_rows(rows)
         self._update_controls()
+
+    def record_at(self, row: int) -> AlertRecord | None:
+        """The record shown in ``row`` of the current page."""
+        return self.model.row(row)
+
+    def copy_receipt(self, record: AlertRecord) -> str:
+        """Put the record's receipt on the clipboard and return it."""
+        text = self.model.receipt(record)
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(text)
+        return text
+
+    def make_row_menu(self, record: AlertRecord) -> QMenu:
+        """The context menu of one row: Show on chart, Copy receipt."""
+        menu = QMenu(self)
+        show = menu.addAction(self.tr("Show on chart"))
+        show.setObjectName("showOnChartAction")
+        show.triggered.connect(lambda: self.alert_activated.emit(record))
+        copy = menu.addAction(self.tr("Copy receipt"))
+        copy.setObjectName("copyReceiptAction")
+        copy.triggered.connect(lambda: self.copy_receipt(record))
+        return menu
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        record = self.model.row(index.row()) if index.isValid() else None
+        if record is not None:
+            self.alert_activated.emit(record)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        record = self.model.row(index.row()) if index.isValid() else None
+        if record is None:
+            return
+        self.table.selectRow(index.row())
+        if self.row_menu is not None:
+            self.row_menu.deleteLater()
+        self.row_menu = self.make_row_menu(record)
+        self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _update_controls(self) -> None:
         self.page_label.setText(

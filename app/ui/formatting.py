@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QCoreApplication
 
-from app.core.models import AlertKind
+from app.core.models import AlertKind, AlertSource
 
 #: Shown wherever a value is missing (no previous price, no time, ...).
 MISSING = "\u2014"  # em dash
@@ -108,3 +108,125 @@ def format_time(dt: datetime | None) -> str:
     if dt is None:
         return MISSING
     return dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
+# -- the alert's receipt -------------------------------------------------------------
+
+
+def format_utc_offset(dt: datetime | None) -> str:
+    """``UTC+08:00`` for an aware datetime, ``""`` for a naive one or None.
+
+    The receipt shows it next to the market time so a trader comparing a BTC alert
+    (UTC) with an A-share one (Shanghai) is never off by eight hours.
+    """
+    if dt is None:
+        return ""
+    offset = dt.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def level_label(kind: AlertKind) -> str:
+    """Which kind of level fired, for the receipt: "take-profit level", "entry-zone bound", ..."""
+    kind = AlertKind(kind)
+    if kind is AlertKind.STOP_LOSS:
+        return QCoreApplication.translate("Receipt", "stop-loss level")
+    if kind is AlertKind.TAKE_PROFIT:
+        return QCoreApplication.translate("Receipt", "take-profit level")
+    if kind is AlertKind.ENTRY:
+        return QCoreApplication.translate("Receipt", "entry-zone bound")
+    if kind in (AlertKind.CROSS_UP, AlertKind.CROSS_DOWN):
+        return QCoreApplication.translate("Receipt", "crossing level")
+    if kind in (AlertKind.CHANGE_UP, AlertKind.CHANGE_DOWN):
+        return QCoreApplication.translate("Receipt", "price of the change target vs the previous close")
+    if kind is AlertKind.TRAILING_STOP:
+        return QCoreApplication.translate("Receipt", "trailing-stop level")
+    return QCoreApplication.translate("Receipt", "trailing-entry level")
+
+
+def source_label(source: AlertSource) -> str:
+    """Where the firing price came from, in words (the receipt's last line)."""
+    source = AlertSource(source)
+    if source is AlertSource.BACKFILL:
+        return QCoreApplication.translate(
+            "Receipt", "backfill (prices recovered after a feed outage)")
+    if source is AlertSource.REPLAY:
+        return QCoreApplication.translate("Receipt", "replay (recorded prices)")
+    return QCoreApplication.translate("Receipt", "live data")
+
+
+def price_move(prev_price: float | None, price: float | None) -> str:
+    """The short "from X → Y" line of a popup card (``first price Y`` without a previous one)."""
+    if prev_price is None:
+        return QCoreApplication.translate("Receipt", "first price %1").replace(
+            "%1", format_price(price))
+    return (
+        QCoreApplication.translate("Receipt", "from %1 → %2")
+        .replace("%1", format_price(prev_price))
+        .replace("%2", format_price(price))
+    )
+
+
+def receipt_text(
+    *,
+    kind: AlertKind,
+    stock_code: str,
+    task_name: str,
+    price: float,
+    level: float,
+    prev_price: float | None,
+    time: datetime | None,
+    source: AlertSource,
+) -> str:
+    """The alert's receipt: what fired, on which price at which market time, from where.
+
+    One translated, multi-line text used wherever a trader asks "why did this
+    fire?" (the history tooltip, the popup tooltip, "Copy receipt"). Market time
+    is the market's own clock (see ``format_time``) with its UTC offset.
+    """
+    when = format_time(time)
+    offset = format_utc_offset(time)
+    if offset:
+        when = f"{when} ({offset})"
+    lines = [
+        f"{kind_label(kind)} \u00b7 {stock_code} \u00b7 {task_name}",
+        QCoreApplication.translate("Receipt", "Fired by price %1 at market time %2")
+        .replace("%1", format_price(price))
+        .replace("%2", when),
+        QCoreApplication.translate("Receipt", "Level: %1 (%2)")
+        .replace("%1", format_price(level))
+        .replace("%2", level_label(kind)),
+    ]
+    if prev_price is None:
+        lines.append(QCoreApplication.translate(
+            "Receipt", "No previous price: this was the first price the rule saw"))
+    else:
+        lines.append(
+            QCoreApplication.translate("Receipt", "Crossed from %1 to %2")
+            .replace("%1", format_price(prev_price))
+            .replace("%2", format_price(price))
+        )
+    lines.append(
+        QCoreApplication.translate("Receipt", "Data: %1").replace("%1", source_label(source)))
+    return "\n".join(lines)
+
+
+def alert_receipt(alert: object) -> str:
+    """``receipt_text`` for an ``AlertFired`` (``time``) or an ``AlertRecord`` (``event_time``)."""
+    time = getattr(alert, "event_time", None)
+    if time is None:
+        time = getattr(alert, "time", None)
+    return receipt_text(
+        kind=alert.kind,  # type: ignore[attr-defined]
+        stock_code=alert.stock_code,  # type: ignore[attr-defined]
+        task_name=alert.task_name,  # type: ignore[attr-defined]
+        price=alert.price,  # type: ignore[attr-defined]
+        level=alert.level,  # type: ignore[attr-defined]
+        prev_price=getattr(alert, "prev_price", None),
+        time=time,
+        source=getattr(alert, "source", AlertSource.LIVE),
+    )

@@ -9,6 +9,10 @@ mouse only.
 Take-profit and entry popups close themselves after a while; a stop-loss popup
 by default stays until acknowledged, because it is the one alert that must not
 be missed during a coffee break.
+
+"Snooze" hides a card for a few minutes and brings the same card back (same
+alert, same id) as the newest one in the stack; only "Acknowledge" ends it for
+good. The window replays the alert's sound when it comes back.
 """
 
 from __future__ import annotations
@@ -27,7 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.models import AlertFired, AlertKind, AlertSource
-from app.ui.formatting import format_price, format_time, kind_color, kind_label
+from app.ui.formatting import (
+    alert_receipt,
+    format_price,
+    format_time,
+    kind_color,
+    kind_label,
+    price_move,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +51,10 @@ DEFAULT_STOP_LOSS_DURATION_S = 0.0
 STOP_KINDS = frozenset({AlertKind.STOP_LOSS, AlertKind.TRAILING_STOP})
 #: More popups than this and the oldest are closed (they remain in the history).
 DEFAULT_MAX_VISIBLE = 5
+#: How long "Snooze" hides a card before it comes back (0 hides the button).
+DEFAULT_SNOOZE_MINUTES = 5.0
 
-POPUP_WIDTH = 320
+POPUP_WIDTH = 336  # room for three buttons (chart, snooze, acknowledge)
 
 #: Window flags shared by popups and the overflow notice: no taskbar entry,
 #: no frame, above QMT, and never given keyboard focus.
@@ -63,12 +76,13 @@ QFrame#alertCard QLabel {{ color: #e8eaed; background: transparent; }}
 QFrame#alertCard QLabel#symbolLabel {{ font-weight: bold; font-size: 13px; }}
 QFrame#alertCard QLabel#priceLabel {{ font-weight: bold; }}
 QFrame#alertCard QLabel#timeLabel {{ color: #aab1ba; }}
+QFrame#alertCard QLabel#receiptLabel {{ color: #aab1ba; }}
 QFrame#alertCard QLabel#sourceLabel {{
     color: #1f2329; background: #ffb300; border-radius: 3px; padding: 0 4px;
 }}
 QFrame#alertCard QPushButton {{
     color: #e8eaed; background: #2d333b; border: 1px solid #4a515c;
-    border-radius: 3px; padding: 3px 10px;
+    border-radius: 3px; padding: 3px 6px;
 }}
 QFrame#alertCard QPushButton:hover {{ background: #3a414b; }}
 QFrame#alertCard QPushButton#ackButton {{ background: {color}; border-color: {color}; }}
@@ -87,12 +101,21 @@ class AlertPopup(QWidget):
 
     ``acknowledged(alert_id)`` is emitted only by the Acknowledge button, never
     by the timeout: an alert that merely timed out is still unacknowledged in
-    the history. ``closed(popup)`` is emitted once, whatever closed it.
+    the history; it is emitted at most once. ``closed(popup)`` is emitted once,
+    whatever closed it.
+
+    ``snooze()`` (the Snooze button) hides the card without closing it and emits
+    ``snoozed(popup)``; after ``snooze_minutes`` the card emits
+    ``snooze_ended(popup)`` and shows itself again (a manager connected to
+    ``snooze_ended`` places it first). A snoozed card is not deleted.
     """
 
     acknowledged = Signal(object)  # alert_id: int | None
-    show_on_chart = Signal(str)  # stock_code
+    show_on_chart = Signal(str)  # stock_code (kept for old callers)
+    show_alert_on_chart = Signal(object)  # the AlertFired: the chart can jump to its bar
     closed = Signal(object)  # the AlertPopup itself
+    snoozed = Signal(object)  # the AlertPopup itself, hidden for snooze_minutes
+    snooze_ended = Signal(object)  # the AlertPopup itself, about to show again
 
     def __init__(
         self,
@@ -101,26 +124,37 @@ class AlertPopup(QWidget):
         *,
         duration_s: float = DEFAULT_DURATION_S,
         stop_loss_duration_s: float = DEFAULT_STOP_LOSS_DURATION_S,
+        snooze_minutes: float = DEFAULT_SNOOZE_MINUTES,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._alert = alert
         self._alert_id = alert_id
         self._closed_emitted = False
+        self._acknowledged = False
+        self._snooze_minutes = max(0.0, snooze_minutes)
         self._duration_s = max(
             0.0, stop_loss_duration_s if alert.kind in STOP_KINDS else duration_s
         )
 
         _configure_popup_window(self)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        # The card is never the active window, and Qt shows tooltips (the receipt)
+        # only in the active window unless told otherwise.
+        self.setAttribute(Qt.WidgetAttribute.WA_AlwaysShowToolTips, True)
         self.setWindowTitle(self.tr("Price alert"))
         self.setFixedWidth(POPUP_WIDTH)
         self._build_ui()
+        self.setToolTip(alert_receipt(alert))
+        self.set_snooze_minutes(self._snooze_minutes)
         self.adjustSize()
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
+        self._snooze_timer = QTimer(self)
+        self._snooze_timer.setSingleShot(True)
+        self._snooze_timer.timeout.connect(self._end_snooze)
         self._cursor_at_show = QPoint()
 
     # -- public ------------------------------------------------------------------
@@ -142,10 +176,44 @@ class AlertPopup(QWidget):
     def kind_color(self) -> str:
         return kind_color(self._alert.kind)
 
+    @property
+    def snooze_minutes(self) -> float:
+        return self._snooze_minutes
+
+    @property
+    def is_snoozed(self) -> bool:
+        """Hidden by Snooze and waiting to come back."""
+        return self._snooze_timer.isActive()
+
+    def set_snooze_minutes(self, minutes: float) -> None:
+        """Length of the next snooze; 0 hides the Snooze button."""
+        self._snooze_minutes = max(0.0, minutes)
+        shown = max(1, round(self._snooze_minutes))
+        self.snooze_button.setText(self.tr("Snooze %n min", "", shown))
+        self.snooze_button.setVisible(self._snooze_minutes > 0)
+
     def acknowledge(self) -> None:
-        """What the Acknowledge button does: report the id, then close."""
+        """What the Acknowledge button does: report the id (once), then close for good."""
+        if self._acknowledged:
+            return
+        self._acknowledged = True
+        self._snooze_timer.stop()
         self.acknowledged.emit(self._alert_id)
         self.close()
+
+    def snooze(self) -> None:
+        """What the Snooze button does: hide now, come back after ``snooze_minutes``.
+
+        The auto-close timer stops meanwhile (a snoozed card must not quietly
+        close while hidden) and starts afresh when the card is shown again.
+        """
+        if (self._acknowledged or self._closed_emitted or self._snooze_minutes <= 0
+                or self.is_snoozed):
+            return
+        self._timer.stop()
+        self.hide()
+        self._snooze_timer.start(max(1, int(round(self._snooze_minutes * 60_000))))
+        self.snoozed.emit(self)
 
     # -- Qt events ---------------------------------------------------------------
 
@@ -156,12 +224,22 @@ class AlertPopup(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._timer.stop()
+        self._snooze_timer.stop()
         super().closeEvent(event)
         if event.isAccepted() and not self._closed_emitted:
             self._closed_emitted = True
             self.closed.emit(self)
 
     # -- internals ---------------------------------------------------------------
+
+    def _end_snooze(self) -> None:
+        """Snooze is over: let the manager place the card, then show it (without focus)."""
+        if self._acknowledged or self._closed_emitted:
+            return
+        self.snooze_ended.emit(self)
+        if not self.isVisible():
+            self.show()
+        self.raise_()
 
     def _on_timeout(self) -> None:
         """Close, unless the trader is pointing at the card (e.g. reaching for a button).
@@ -238,15 +316,28 @@ class AlertPopup(QWidget):
         self.time_label.setObjectName("timeLabel")
         layout.addWidget(self.time_label)
 
+        # The receipt in one line: the move that crossed the level.
+        self.receipt_label = QLabel(price_move(alert.prev_price, alert.price))
+        self.receipt_label.setObjectName("receiptLabel")
+        layout.addWidget(self.receipt_label)
+
         buttons = QHBoxLayout()
+        buttons.setSpacing(6)
         buttons.addStretch(1)
         self.chart_button = self._button(self.tr("Show on chart"), "chartButton")
-        self.chart_button.clicked.connect(lambda: self.show_on_chart.emit(alert.stock_code))
+        self.chart_button.clicked.connect(self._on_chart_clicked)
+        self.snooze_button = self._button("", "snoozeButton")
+        self.snooze_button.clicked.connect(self.snooze)
         self.ack_button = self._button(self.tr("Acknowledge"), "ackButton")
         self.ack_button.clicked.connect(self.acknowledge)
         buttons.addWidget(self.chart_button)
+        buttons.addWidget(self.snooze_button)
         buttons.addWidget(self.ack_button)
         layout.addLayout(buttons)
+
+    def _on_chart_clicked(self) -> None:
+        self.show_on_chart.emit(self._alert.stock_code)
+        self.show_alert_on_chart.emit(self._alert)
 
     def _source_text(self, source: AlertSource) -> str:
         if source is AlertSource.BACKFILL:
@@ -310,11 +401,21 @@ class PopupManager(QObject):
     one), older ones move up; the stack is capped both by ``max_visible`` and by
     the screen height. When something must go, the oldest non-stop-loss popup
     is closed first - an unacknowledged stop loss is the last thing to hide.
+
+    Snoozed popups leave the stack (they take no room and are never closed by
+    the cap while hidden) and come back as the newest popup, where the usual
+    cap applies again.
     """
 
     acknowledged = Signal(object)  # alert_id: int | None
-    show_on_chart = Signal(str)  # stock_code
+    show_on_chart = Signal(str)  # stock_code (kept for old callers)
+    show_alert_on_chart = Signal(object)  # AlertFired: jump the chart to the alert's bar
     more_clicked = Signal()  # the "+N more" notice was clicked: open the history
+    snoozed = Signal(object)  # alert_id: a card was hidden by Snooze
+    resurfaced = Signal(object, object)  # (AlertFired, alert_id): a snoozed card is back
+    #: alert_id: a card is gone for good (acknowledged, timed out, closed by the cap
+    #: or close_all) - not emitted by Snooze.
+    dismissed = Signal(object)
 
     def __init__(
         self,
@@ -323,6 +424,7 @@ class PopupManager(QObject):
         duration_s: float = DEFAULT_DURATION_S,
         stop_loss_duration_s: float = DEFAULT_STOP_LOSS_DURATION_S,
         max_visible: int = DEFAULT_MAX_VISIBLE,
+        snooze_minutes: float = DEFAULT_SNOOZE_MINUTES,
         screen: QScreen | None = None,
         margin: int = 12,
         spacing: int = 8,
@@ -331,10 +433,12 @@ class PopupManager(QObject):
         self._duration_s = duration_s
         self._stop_loss_duration_s = stop_loss_duration_s
         self._max_visible = max(1, max_visible)
+        self._snooze_minutes = max(0.0, snooze_minutes)
         self._screen = screen
         self._margin = margin
         self._spacing = spacing
         self._popups: list[AlertPopup] = []
+        self._snoozed: list[AlertPopup] = []
         self._overflow = 0
         self._notice: OverflowNotice | None = None
         self._batch = False
@@ -353,10 +457,14 @@ class PopupManager(QObject):
             alert_id,
             duration_s=self._duration_s,
             stop_loss_duration_s=self._stop_loss_duration_s,
+            snooze_minutes=self._snooze_minutes,
         )
         popup.acknowledged.connect(self.acknowledged)
         popup.show_on_chart.connect(self.show_on_chart)
+        popup.show_alert_on_chart.connect(self.show_alert_on_chart)
         popup.closed.connect(self._on_popup_closed)
+        popup.snoozed.connect(self._on_popup_snoozed)
+        popup.snooze_ended.connect(self._on_snooze_ended)
         self._popups.append(popup)
         self._enforce_limits()
         self._restack()
@@ -370,6 +478,30 @@ class PopupManager(QObject):
     def set_stop_loss_duration(self, seconds: float) -> None:
         """Auto-close delay for stop-loss popups shown from now on (0 = until acknowledged)."""
         self._stop_loss_duration_s = max(0.0, seconds)
+
+    def set_snooze_minutes(self, minutes: float) -> None:
+        """How long Snooze hides a card (default 5; 0 hides the button).
+
+        Applies to the cards already open too; a card already snoozed keeps
+        the time it was given.
+        """
+        self._snooze_minutes = max(0.0, minutes)
+        for popup in self._popups:
+            popup.set_snooze_minutes(self._snooze_minutes)
+        self._restack()  # the button may have appeared or gone
+
+    @property
+    def snooze_minutes(self) -> float:
+        return self._snooze_minutes
+
+    @property
+    def snoozed_count(self) -> int:
+        """Cards hidden by Snooze that will come back."""
+        return len(self._snoozed)
+
+    def snoozed_popups(self) -> list[AlertPopup]:
+        """Snoozed cards, in the order they were snoozed (a copy)."""
+        return list(self._snoozed)
 
     def set_max_visible(self, n: int) -> None:
         self._max_visible = max(1, n)
@@ -394,22 +526,23 @@ class PopupManager(QObject):
         return self._overflow
 
     def count(self) -> int:
-        """Number of popups currently open."""
+        """Number of popups currently shown (snoozed ones: ``snoozed_count``)."""
         return len(self._popups)
 
     def popups(self) -> list[AlertPopup]:
-        """Open popups, oldest first (a copy)."""
+        """Shown popups, oldest first (a copy)."""
         return list(self._popups)
 
     def close_all(self) -> None:
-        """Close every popup without acknowledging anything (e.g. on quit)."""
+        """Close every popup, snoozed ones too, without acknowledging anything (e.g. on quit)."""
         self._batch = True
         try:
-            for popup in list(self._popups):
+            for popup in list(self._popups) + list(self._snoozed):
                 popup.close()
         finally:
             self._batch = False
         self._popups.clear()
+        self._snoozed.clear()
         self._overflow = 0
         self._restack()
 
@@ -493,8 +626,32 @@ class PopupManager(QObject):
     def _on_popup_closed(self, popup: AlertPopup) -> None:
         if popup in self._popups:
             self._popups.remove(popup)
+        if popup in self._snoozed:
+            self._snoozed.remove(popup)
         if not self._batch:
             self._restack()
+        self.dismissed.emit(popup.alert_id)
+
+    def _on_popup_snoozed(self, popup: AlertPopup) -> None:
+        if popup in self._popups:
+            self._popups.remove(popup)
+        if popup not in self._snoozed:
+            self._snoozed.append(popup)
+        self._restack()
+        self.snoozed.emit(popup.alert_id)
+
+    def _on_snooze_ended(self, popup: AlertPopup) -> None:
+        """A snoozed card is back: the newest in the stack, under the usual cap."""
+        if popup in self._snoozed:
+            self._snoozed.remove(popup)
+        if popup not in self._popups:
+            self._popups.append(popup)
+        popup.set_snooze_minutes(self._snooze_minutes)
+        self._enforce_limits()
+        self._restack()
+        popup.show()
+        popup.raise_()
+        self.resurfaced.emit(popup.alert, popup.alert_id)
 
     def _watch_screen(self) -> None:
         """Re-stack when the taskbar moves or the resolution changes."""
