@@ -156,3 +156,16 @@ def test_naive_times_are_refused() -> None:
     s = BarSeries("X", UTC)
     with pytest.raises(ValueError):
         s.add_tick(Tick("X", datetime(2025, 1, 1, 9, 30), 1.0))
+
+
+def test_load_arrays_replaces_the_bars_and_refuses_bad_columns() -> None:
+    s = BarSeries("BTC/USDT", timezone.utc)
+    t = np.array([0.0, 60.0, 120.0]) + 1_700_000_040.0
+    s.load_arrays(t, [1, 2, 3], [2, 3, 4], [0.5, 1, 2], [1.5, 2.5, 3.5], [10, 20, 30])
+    assert len(s) == 3 and s.bar(1).high == 3 and s.bar(2).volume == 30
+    version = s.history_version
+    with pytest.raises(ValueError, match="same length"):
+        s.load_arrays(t, [1, 2], [2, 3, 4], [0.5, 1, 2], [1.5, 2.5, 3.5], [10, 20, 30])
+    with pytest.raises(ValueError, match="strictly increasing"):
+        s.load_arrays(t[::-1], [1, 2, 3], [2, 3, 4], [0.5, 1, 2], [1.5, 2.5, 3.5], [1, 2, 3])
+    assert len(s) == 3 and s.history_version == version  # a refused load changes nothing

@@ -200,8 +200,9 @@ def test_levels_lines_colours_and_removal(chart: CandleChart, series: BarSeries)
     lines = [i for i in items if isinstance(i, pg.InfiniteLine)]
     regions = [i for i in items if isinstance(i, pg.LinearRegionItem)]
     by_value = {round(ln.value(), 6): ln for ln in lines}
-    assert set(by_value) == {round(v, 6) for v in (tp, sl, e1, p - 60)}
-    assert all(ln.angle == 0 and not ln.movable for ln in lines)
+    # The entry band is drawn between two lines of its own (each draggable for a saved rule).
+    assert set(by_value) == {round(v, 6) for v in (tp, sl, e0, e1, p - 60)}
+    assert all(ln.angle == 0 and not ln.movable for ln in lines)  # no rule id: drawn only
 
     tp_line, sl_line = by_value[round(tp, 6)], by_value[round(sl, 6)]
     assert pen_rgb(tp_line) == "#22c55e" and tp_line.pen.style() == QtCore.Qt.PenStyle.DashLine

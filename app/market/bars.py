@@ -69,11 +69,12 @@ class BarSeries:
         self.symbol = symbol
         self.tz = tz
         self.timeframe_s = int(timeframe_s)
-        # A-share minute bars follow trading time (the 09:25 auction print is in the 09:30
-        # bar, lunch-break prints in the 11:29 bar), exactly as the bar builder makes them.
+        # A-share bars follow trading time (the 09:25 auction print is in the 09:30
+        # bar, lunch-break prints in the 11:29 bar), exactly as the bar builder makes them;
+        # an A-share day is a Beijing day, not a UTC one.
         names = {seconds: name for name, seconds in TIMEFRAMES.items()}
         self._session_timeframe = (
-            names.get(self.timeframe_s) if is_ashare(symbol) and self.timeframe_s < 86400 else None
+            names.get(self.timeframe_s) if is_ashare(symbol) else None
         )
         self._n = 0
         self._alloc(_INITIAL_CAPACITY)
@@ -231,6 +232,34 @@ class BarSeries:
             self._low[i] = b.low
             self._close[i] = b.close
             self._volume[i] = b.volume
+        self._n = n
+        self._bump(history=True)
+
+    def load_arrays(
+        self,
+        times: npt.ArrayLike,
+        open_: npt.ArrayLike,
+        high: npt.ArrayLike,
+        low: npt.ArrayLike,
+        close: npt.ArrayLike,
+        volume: npt.ArrayLike,
+    ) -> None:
+        """Replace the contents with bars already in columns (bar-start epoch seconds,
+        strictly increasing, already on this series' bar grid).
+
+        Why: a timeframe switch resamples a month of minutes into arrays; turning them
+        into ``Bar`` objects only to read them back would cost more than the resampling.
+        """
+        columns = [np.asarray(a, dtype=np.float64) for a in (times, open_, high, low, close, volume)]
+        n = len(columns[0])
+        if any(len(c) != n for c in columns):
+            raise ValueError("all columns must have the same length")
+        if n > 1 and not bool(np.all(np.diff(columns[0]) > 0)):
+            raise ValueError("bar times must be strictly increasing")
+        self._n = 0
+        self._grow_to(max(n, 1))
+        for f, column in zip(self._FIELDS, columns):
+            getattr(self, "_" + f)[:n] = column
         self._n = n
         self._bump(history=True)
 

@@ -16,10 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.models import Bar
-from app.market.timeframes import FloatArray, bar_starts, timeframe_refusal
+from app.market.bars import BarSeries
+from app.market.timeframes import TIMEFRAMES, FloatArray, bar_starts, timeframe_refusal
 from app.monitors.sessions import market_timezone
 
-__all__ = ["resample", "resample_bars"]
+__all__ = ["resample", "resample_bars", "resample_series"]
 
 OhlcvArrays = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
 
@@ -109,3 +110,17 @@ def _columns(*arrays: npt.ArrayLike) -> OhlcvArrays:
             f"after bar {i - 1} ({t[i - 1]:.0f})"
         )
     return cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]
+
+
+def resample_series(base: BarSeries, timeframe: str) -> BarSeries:
+    """A new series of ``timeframe`` bars folded from ``base``'s (finer) bars.
+
+    The chart's timeframe switch: the result has the same symbol and zone, its bars
+    sit on the market's grid (``BarSeries.bucket``), and live ticks can be added to it
+    as to any series.
+    """
+    out = BarSeries(base.symbol, base.tz, TIMEFRAMES[timeframe])
+    if len(base):
+        out.load_arrays(*resample(base.times, base.open, base.high, base.low, base.close,
+                                  base.volume, code=base.symbol, timeframe=timeframe))
+    return out

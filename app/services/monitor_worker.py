@@ -40,6 +40,7 @@ class MonitorWorker(QObject):
     stop_requested = Signal(object)  # list of rule ids, or None for all running rules
     page_requested = Signal(int, int)  # page (0-based), page size
     acknowledge_requested = Signal(object)  # list of alert ids
+    symbol_alerts_requested = Signal(str)  # stock code: its alerts for the chart's markers
     ticks_received = Signal(object)  # list[Tick]
     bars_received = Signal(object)  # list[Bar] from a backfill (bar semantics)
     previous_close_known = Signal(str, float)  # symbol, previous close (from the feed)
@@ -54,6 +55,7 @@ class MonitorWorker(QObject):
     rules_paused = Signal(object)  # list[Rule] just paused by the runaway guard (committed)
     alert_page_ready = Signal(int, object, int)  # page, list[AlertRecord], total
     acknowledged = Signal(object)  # list of alert ids now stored as acknowledged
+    symbol_alerts_ready = Signal(str, object)  # stock code, list[AlertRecord] oldest first
     failed = Signal(str)  # a message for the user
 
     def __init__(self, db_path: Path) -> None:
@@ -68,6 +70,7 @@ class MonitorWorker(QObject):
         self.stop_requested.connect(self._stop)
         self.page_requested.connect(self._page)
         self.acknowledge_requested.connect(self._acknowledge)
+        self.symbol_alerts_requested.connect(self._symbol_alerts)
         self.ticks_received.connect(self._on_ticks)
         self.bars_received.connect(self._on_bars)
         self.previous_close_known.connect(self._previous_close)
@@ -160,6 +163,19 @@ class MonitorWorker(QObject):
             self.failed.emit(str(exc))
             return
         self.acknowledged.emit(list(alert_ids))
+
+    @Slot(str)
+    def _symbol_alerts(self, stock_code: str) -> None:
+        service = self._require()
+        if service is None:
+            return
+        try:
+            records = service.alerts_for(stock_code)
+        except Exception as exc:
+            log.exception("reading alerts of %s failed", stock_code)
+            self.failed.emit(str(exc))
+            return
+        self.symbol_alerts_ready.emit(stock_code, records)
 
     @Slot(int, int)
     def _page(self, page: int, page_size: int) -> None:

@@ -227,6 +227,9 @@ class MonitorService:
     def alert_page(self, page: int, page_size: int) -> tuple[list[AlertRecord], int]:
         return self._store.alert_page(page, page_size)
 
+    def alerts_for(self, stock_code: str, limit: int = 2000) -> list[AlertRecord]:
+        return self._store.alerts_for(stock_code, limit)
+
 
 def _clear_fired_for_moved_levels(before: Rule, after: Rule) -> Rule:
     """A condition whose level moved may fire again and tracks afresh (a crossing waits

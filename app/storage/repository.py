@@ -220,6 +220,19 @@ class Store:
             records = [_alert_record(row) for row in session.scalars(query)]
             return records, total
 
+    def alerts_for(self, stock_code: str, limit: int = 2000) -> list[AlertRecord]:
+        """The newest ``limit`` alerts of one symbol, oldest first (the chart's markers)."""
+        if limit < 1:
+            raise ValueError(f"limit must be >= 1, got {limit}")
+        query = (
+            select(AlertEventRow)
+            .where(AlertEventRow.stock_code == stock_code)
+            .order_by(AlertEventRow.created_at.desc(), AlertEventRow.id.desc())
+            .limit(limit)
+        )
+        with self._transaction() as session:
+            return [_alert_record(row) for row in session.scalars(query)][::-1]
+
     def acknowledge(self, alert_ids: Iterable[int]) -> int:
         """Mark alerts as seen; returns how many rows exist among ``alert_ids``."""
         ids = sorted(set(alert_ids))

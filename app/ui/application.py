@@ -441,6 +441,9 @@ def run_gui(args: argparse.Namespace) -> int:
         demo_gap=getattr(args, "demo_gap", None), exchange=exchange, exchange_clock=clock,
         qmt=qmt, qmt_sdk=qmt_sdk, qmt_probe=probe,
     )
+    # Closing the window may only hide it (the monitor keeps running in the tray): the
+    # app quits when the window says it really closed, not when none is visible.
+    app.setQuitOnLastWindowClosed(False)
     session.window.closed.connect(app.quit)
     session.window.show()
     if getattr(args, "screenshot_tab", None) is not None:

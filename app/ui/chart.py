@@ -17,14 +17,12 @@ to change it (e.g. for users who expect green-up).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.market.bars import BarSeries
-from app.monitors.rules import Rule
 from app.ui.chart_items import (
     CandleHistoryItem,
     CandlePalette,
@@ -35,123 +33,48 @@ from app.ui.chart_items import (
     VolumeHistoryItem,
     lod_step,
 )
+from app.ui.chart_levels import (
+    CROSS_COLOR,
+    ENTRY_COLOR,
+    REBOUND_COLOR,
+    STOP_LOSS_COLOR,
+    TAKE_PROFIT_COLOR,
+    TRAILING_COLOR,
+    LevelLayer,
+    LevelSet,
+)
+from app.ui.chart_overlays import (
+    AlertMark,
+    AlertMarkers,
+    Crosshair,
+    DryRunMarks,
+    JumpFlash,
+    bar_index_at,
+)
 
 DEFAULT_UP_COLOR = "#f23645"  # red: price went up (Chinese convention)
 DEFAULT_DOWN_COLOR = "#089981"  # green: price went down
-TAKE_PROFIT_COLOR = "#22c55e"
-STOP_LOSS_COLOR = "#ef4444"
-ENTRY_COLOR = "#3b82f6"
-CROSS_COLOR = "#a855f7"
-TRAILING_COLOR = "#f97316"  # 回落卖出 activation
-REBOUND_COLOR = "#06b6d4"  # 反弹买入 activation
 
-
-@dataclass(frozen=True, slots=True)
-class LevelSet:
-    """The alert levels of one monitor task, as the chart should draw them.
-
-    ``label`` is the task's display name; ``highlighted`` draws it bolder (the
-    task selected in the monitor panel). Any level may be None (not set).
-    """
-
-    label: str
-    take_profit: float | None = None
-    stop_loss: float | None = None
-    entry_min: float | None = None
-    entry_max: float | None = None
-    highlighted: bool = False
-    cross_level: float | None = None
-    cross_direction: str = "either"  # "up", "down" or "either" (CrossDirection values)
-    trailing_activation: float | None = None
-    rebound_activation: float | None = None
-    # When take-profit / stop-loss were given as % from a cost price, the signed %
-    # (e.g. +10, -5) for the label; the level itself is the resolved price.
-    take_profit_pct: float | None = None
-    stop_loss_pct: float | None = None
-
-    @classmethod
-    def from_rule(cls, rule: Rule, *, highlighted: bool = False) -> LevelSet:
-        """Every price level of a rule; % take-profit / stop-loss resolved from the cost."""
-        tp_sign = -1.0 if rule.is_short else 1.0
-        return cls(
-            label=rule.task_name,
-            take_profit=rule.take_profit_level,
-            stop_loss=rule.stop_loss_level,
-            entry_min=rule.entry_min,
-            entry_max=rule.entry_max,
-            highlighted=highlighted,
-            cross_level=rule.cross_level,
-            cross_direction=rule.cross_direction.value,
-            trailing_activation=rule.trailing_activation if rule.has_trailing_stop else None,
-            rebound_activation=rule.rebound_activation if rule.has_trailing_entry else None,
-            take_profit_pct=(
-                tp_sign * rule.take_profit_pct
-                if rule.take_profit is None and rule.take_profit_pct is not None
-                else None
-            ),
-            stop_loss_pct=(
-                -tp_sign * rule.stop_loss_pct
-                if rule.stop_loss is None and rule.stop_loss_pct is not None
-                else None
-            ),
-        )
-
-
-def _escape_format(text: str) -> str:
-    """InfLineLabel runs ``str.format`` on its text; a task named "{x}" must not break it."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-class _LevelStyles:
-    """Pens/brushes for level lines, built once (normal and highlighted variants)."""
-
-    def __init__(self) -> None:
-        self.tp_color = QtGui.QColor(TAKE_PROFIT_COLOR)
-        self.sl_color = QtGui.QColor(STOP_LOSS_COLOR)
-        self.entry_color = QtGui.QColor(ENTRY_COLOR)
-        self.tp_pen = {h: self._pen(self.tp_color, h, dashed=True) for h in (False, True)}
-        self.sl_pen = {h: self._pen(self.sl_color, h, dashed=True) for h in (False, True)}
-        self.entry_pen = {h: self._pen(self.entry_color, h, dashed=False) for h in (False, True)}
-        self.cross_color = QtGui.QColor(CROSS_COLOR)
-        self.trailing_color = QtGui.QColor(TRAILING_COLOR)
-        self.rebound_color = QtGui.QColor(REBOUND_COLOR)
-        self.cross_pen = {
-            h: self._pen(self.cross_color, h, style=QtCore.Qt.PenStyle.DashDotLine) for h in (False, True)
-        }
-        self.trailing_pen = {h: self._pen(self.trailing_color, h, dashed=True) for h in (False, True)}
-        self.rebound_pen = {h: self._pen(self.rebound_color, h, dashed=True) for h in (False, True)}
-        # Labels sit over candles; a dark backing keeps green text readable on a green body.
-        self.label_fill = QtGui.QBrush(QtGui.QColor(0, 0, 0, 170))
-        self.entry_brush = {
-            h: QtGui.QBrush(self._alpha(self.entry_color, 70 if h else 40)) for h in (False, True)
-        }
-
-    @staticmethod
-    def _alpha(color: QtGui.QColor, alpha: int) -> QtGui.QColor:
-        c = QtGui.QColor(color)
-        c.setAlpha(alpha)
-        return c
-
-    @staticmethod
-    def _pen(
-        color: QtGui.QColor,
-        highlighted: bool,
-        *,
-        dashed: bool = False,
-        style: QtCore.Qt.PenStyle | None = None,
-    ) -> QtGui.QPen:
-        pen = QtGui.QPen(color)
-        pen.setCosmetic(True)
-        pen.setWidth(2 if highlighted else 1)
-        if style is not None:
-            pen.setStyle(style)
-        elif dashed:
-            pen.setStyle(QtCore.Qt.PenStyle.DashLine)
-        return pen
+__all__ = [
+    "CROSS_COLOR", "DEFAULT_DOWN_COLOR", "DEFAULT_UP_COLOR", "ENTRY_COLOR", "REBOUND_COLOR",
+    "STOP_LOSS_COLOR", "TAKE_PROFIT_COLOR", "TRAILING_COLOR", "AlertMark", "CandleChart",
+    "LevelSet",
+]
 
 
 class CandleChart(QtWidgets.QWidget):
-    """Candles + volume of one series, with alert levels, hover readout and auto-follow."""
+    """Candles + volume of one series, with alert levels, hover readout and auto-follow.
+
+    Level lines of saved rules can be dragged: ``level_dragged`` while moving (the
+    window answers with ``show_dry_run``), ``level_dropped`` on release (the window
+    saves, or calls ``reset_levels`` with the reason when the rule is refused). A
+    right-click asks for the price menu with ``price_menu_requested``.
+    """
+
+    level_drag_started = QtCore.Signal(int, str)  # rule id, field
+    level_dragged = QtCore.Signal(int, str, float)  # rule id, field, price
+    level_dropped = QtCore.Signal(int, str, float)  # rule id, field, price
+    price_menu_requested = QtCore.Signal(float, QtCore.QPoint)  # price, global position
 
     INITIAL_BARS = 120
     RIGHT_PAD_BARS = 3
@@ -171,9 +94,6 @@ class CandleChart(QtWidgets.QWidget):
         self._series: BarSeries | None = None
         self._price_decimals = price_decimals
         self._palette = CandlePalette(up_color, down_color)
-        self._level_styles = _LevelStyles()
-        self._levels: list[LevelSet] = []
-        self._level_items: list[pg.GraphicsObject] = []
         self._level_values: list[float] = []
         self._seen_version: int | None = None
         self._seen_len = 0
@@ -260,6 +180,18 @@ class CandleChart(QtWidgets.QWidget):
         self._readout.setPos(6, 4)
         self._readout.setZValue(30)
 
+        self.level_layer = LevelLayer(self.price_plot, self._fmt_level)
+        self.level_layer.snap = self._snap_price
+        self.level_layer.drag_started.connect(self.level_drag_started)
+        self.level_layer.dragged.connect(self._on_level_dragged)
+        self.level_layer.dropped.connect(self._on_level_dropped)
+        self.alert_markers = AlertMarkers(self.price_plot)
+        self.dry_run_marks = DryRunMarks(self.price_plot)
+        self.crosshair = Crosshair(self.price_plot)
+        self.jump_flash = JumpFlash(self.price_plot)
+        self._marks_placed_for: tuple[int, int] | None = None
+        self._glw.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
     # ------------------------------------------------------------------ public API
     @property
     def series(self) -> BarSeries | None:
@@ -267,12 +199,12 @@ class CandleChart(QtWidgets.QWidget):
 
     @property
     def levels(self) -> list[LevelSet]:
-        return list(self._levels)
+        return list(self.level_layer.levels)
 
     @property
     def level_items(self) -> list[pg.GraphicsObject]:
         """The graphics items currently drawing levels (for tests and debugging)."""
-        return list(self._level_items)
+        return list(self.level_layer.items)
 
     @property
     def palette_colors(self) -> tuple[QtGui.QColor, QtGui.QColor]:
@@ -282,6 +214,28 @@ class CandleChart(QtWidgets.QWidget):
     @property
     def readout_text(self) -> str:
         return self._readout.text()
+
+    def set_up_color_convention(self, convention: str) -> None:
+        """``red_up`` (A-share habit, the default) or ``green_up`` (Western charts)."""
+        up, down = DEFAULT_UP_COLOR, DEFAULT_DOWN_COLOR
+        if convention == "green_up":
+            up, down = down, up
+        self.set_candle_colors(up, down)
+
+    def set_candle_colors(self, up: QtGui.QColor | str, down: QtGui.QColor | str) -> None:
+        """Repaint every candle and volume bar with new up/down colours."""
+        if (QtGui.QColor(up), QtGui.QColor(down)) == self.palette_colors:
+            return
+        self._palette = CandlePalette(up, down)
+        for item in (self.candle_history, self.candle_forming, self.volume_history,
+                     self.volume_forming):
+            item._palette = self._palette
+        for item in (self.candle_history, self.volume_history):
+            item.clear()  # re-recorded in the new colours by the refresh below
+        self._seen_version = None
+        self.refresh()
+        for item in (self.candle_forming, self.volume_forming):
+            item.update()
 
     def set_placeholder(self, text: str) -> None:
         """Message shown centred while there is no series or it has no bars yet."""
@@ -296,6 +250,9 @@ class CandleChart(QtWidgets.QWidget):
         self._fitted_volume = None
         self._hover_index = None
         self._hover_line.setVisible(False)
+        self.crosshair.hide()
+        self.dry_run_marks.clear()
+        self._marks_placed_for = None
         self.time_axis.set_series(series)
         self._price_time_axis.set_series(series)
         self._clear_bar_items()
@@ -337,8 +294,83 @@ class CandleChart(QtWidgets.QWidget):
         self._update_forming(s)
         self._ensure_history(s)
         self._fit_y()
+        self._place_marks(s)
         if self._hover_index is None or self._hover_index >= n - 1:
             self._update_readout()
+
+    # ------------------------------------------------------------------ alerts and jumps
+    def set_alert_marks(self, marks: list[AlertMark]) -> None:
+        """Markers for the shown symbol's alerts (any timeframe: placed by time)."""
+        self.alert_markers.set_marks(marks, self._series)
+        s = self._series
+        self._marks_placed_for = (id(s), s.history_version) if s is not None else None
+
+    def _place_marks(self, s: BarSeries) -> None:
+        key = (id(s), s.history_version)
+        if key != self._marks_placed_for:
+            self._marks_placed_for = key
+            self.alert_markers.place(s)
+
+    def jump_to_time(self, epoch: float) -> int | None:
+        """Centre the bar holding ``epoch`` (an alert's time) and flash it; its index.
+
+        The view keeps its zoom and stops following, so the trader can look around the
+        alert while new bars come in; ``scroll_to_latest`` resumes following.
+        """
+        s = self._series
+        if s is None or len(s) == 0:
+            return None
+        i = bar_index_at(s, epoch)
+        if i is None:
+            i = 0
+        x0, x1 = self.price_plot.vb.viewRange()[0]
+        half = max((x1 - x0) / 2, 20.0)
+        if i + half >= s.last_index + self.RIGHT_PAD_BARS:  # near the end: keep following
+            self._show_latest(s, int(2 * half) - self.RIGHT_PAD_BARS)
+        else:
+            self.price_plot.vb.setXRange(i - half, i + half, padding=0)
+        self._ensure_history(s)
+        self._fit_y()
+        self.jump_flash.flash(i)
+        return i
+
+    # ------------------------------------------------------------------ dry run
+    def show_dry_run(self, indices: list[int], prices: list[float], text: str) -> None:
+        """Rings where the dragged level would have fired, and a line saying how often."""
+        line = self.level_layer.dragging
+        y = float(line.value()) if line is not None else (prices[-1] if prices else 0.0)
+        x0 = self.price_plot.vb.viewRange()[0][0]
+        self.dry_run_marks.show(indices, prices, text, (x0 + 1, y))
+
+    def clear_dry_run(self) -> None:
+        self.dry_run_marks.clear()
+
+    def _on_level_dragged(self, rule_id: int, field: str, value: float) -> None:
+        self._level_values = self.level_layer.values()
+        self.level_dragged.emit(rule_id, field, value)
+
+    def _on_level_dropped(self, rule_id: int, field: str, value: float) -> None:
+        self.level_dropped.emit(rule_id, field, value)
+
+    # ------------------------------------------------------------------ right-click
+    def price_at(self, scene_pos: QtCore.QPointF) -> float | None:
+        """The price under a scene point of the price pane (None outside it)."""
+        vb = self.price_plot.vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        return float(vb.mapSceneToView(scene_pos).y())
+
+    def _on_scene_clicked(self, event: object) -> None:
+        if event.button() != QtCore.Qt.MouseButton.RightButton:  # type: ignore[attr-defined]
+            return
+        if self.level_layer.dragging is not None:
+            return  # a right-click during a drag cancels the drag (pyqtgraph's own rule)
+        price = self.price_at(event.scenePos())  # type: ignore[attr-defined]
+        if price is None or price <= 0:
+            return
+        screen = event.screenPos()  # type: ignore[attr-defined]
+        self.price_menu_requested.emit(
+            self._snap_price(price), QtCore.QPoint(int(screen.x()), int(screen.y())))
 
     def scroll_to_latest(self, bars: int | None = None) -> None:
         """Show the newest ``bars`` bars (default ~120) and so resume auto-follow."""
@@ -361,20 +393,18 @@ class CandleChart(QtWidgets.QWidget):
 
     def set_levels(self, levels: list[LevelSet]) -> None:
         """Replace the drawn alert levels (take-profit, stop-loss, entry zone, crossing, activations)."""
-        levels = list(levels)
-        if levels == self._levels:
+        if not self.level_layer.set_levels(levels):
             return
-        for item in self._level_items:
-            self.price_plot.removeItem(item)
-        self._level_items = []
-        self._level_values = []
-        self._levels = levels
-        for lv in levels:
-            self._add_level_items(lv)
+        self._level_values = self.level_layer.values()
         self._fitted_price = None
         self._fit_y()
 
-    # ------------------------------------------------------------------ levels
+    def reset_levels(self) -> None:
+        """Every level line back where its rule says (a refused drag snaps back)."""
+        self.level_layer.reset_positions()
+        self._level_values = self.level_layer.values()
+
+    # ------------------------------------------------------------------ formatting
     def _fmt_price(self, v: float) -> str:
         """Readout prices with fixed decimals so the numbers do not jitter in width.
 
@@ -397,107 +427,19 @@ class CandleChart(QtWidgets.QWidget):
     def _fmt_volume(v: float) -> str:
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
 
-    def _with_name(self, text: str, name: str) -> str:
-        return self.tr("{level} · {name}").format(level=text, name=name) if name else text
+    def set_price_decimals(self, decimals: int | None) -> None:
+        """Decimals of the shown instrument's prices: readout width and where a drag snaps."""
+        self._price_decimals = decimals
+        self.level_layer.snap = self._snap_price
 
-    @staticmethod
-    def _fmt_pct(pct: float) -> str:
-        return f"{pct:+.6g}%".replace("-", "\u2212")
-
-    def _add_level_items(self, lv: LevelSet) -> None:
-        st = self._level_styles
-        h = lv.highlighted
-        if lv.take_profit is not None:
-            text = self.tr("TP {price}").format(price=self._fmt_level(lv.take_profit))
-            if lv.take_profit_pct is not None:
-                text = self.tr("{level} ({pct} from cost)").format(
-                    level=text, pct=self._fmt_pct(lv.take_profit_pct)
-                )
-            self._add_line(
-                lv.take_profit, st.tp_pen[h], st.tp_color, self._with_name(text, lv.label)
-            )
-        if lv.stop_loss is not None:
-            text = self.tr("SL {price}").format(price=self._fmt_level(lv.stop_loss))
-            if lv.stop_loss_pct is not None:
-                text = self.tr("{level} ({pct} from cost)").format(
-                    level=text, pct=self._fmt_pct(lv.stop_loss_pct)
-                )
-            self._add_line(lv.stop_loss, st.sl_pen[h], st.sl_color, self._with_name(text, lv.label))
-        if lv.cross_level is not None:
-            price = self._fmt_level(lv.cross_level)
-            if lv.cross_direction == "up":
-                text = self.tr("Cross ↑ {price}").format(price=price)
-            elif lv.cross_direction == "down":
-                text = self.tr("Cross ↓ {price}").format(price=price)
-            else:
-                text = self.tr("Cross {price}").format(price=price)
-            self._add_line(
-                lv.cross_level, st.cross_pen[h], st.cross_color, self._with_name(text, lv.label)
-            )
-        if lv.trailing_activation is not None:
-            text = self.tr("Trailing stop from {price}").format(
-                price=self._fmt_level(lv.trailing_activation)
-            )
-            self._add_line(
-                lv.trailing_activation,
-                st.trailing_pen[h],
-                st.trailing_color,
-                self._with_name(text, lv.label),
-            )
-        if lv.rebound_activation is not None:
-            text = self.tr("Trailing entry from {price}").format(
-                price=self._fmt_level(lv.rebound_activation)
-            )
-            self._add_line(
-                lv.rebound_activation,
-                st.rebound_pen[h],
-                st.rebound_color,
-                self._with_name(text, lv.label),
-            )
-        bounds = [b for b in (lv.entry_min, lv.entry_max) if b is not None]
-        if len(bounds) == 1:
-            text = self.tr("Entry {price}").format(price=self._fmt_level(bounds[0]))
-            self._add_line(
-                bounds[0], st.entry_pen[h], st.entry_color, self._with_name(text, lv.label)
-            )
-        elif len(bounds) == 2:
-            lo, hi = min(bounds), max(bounds)
-            text = self.tr("Entry {low}–{high}").format(
-                low=self._fmt_level(lo), high=self._fmt_level(hi)
-            )
-            region = pg.LinearRegionItem(
-                values=(lo, hi),
-                orientation="horizontal",
-                brush=st.entry_brush[h],
-                pen=st.entry_pen[h],
-                movable=False,
-            )
-            region.setZValue(-10)  # the fill goes under the candles...
-            self.price_plot.addItem(region, ignoreBounds=True)
-            self._level_items.append(region)
-            self._level_values.append(lo)
-            # ...but its label must not: a label is stacked with its parent item, so
-            # the upper bound gets its own line (over the candles) to carry it.
-            self._add_line(hi, st.entry_pen[h], st.entry_color, self._with_name(text, lv.label))
-
-    def _add_line(self, value: float, pen: QtGui.QPen, color: QtGui.QColor, text: str) -> None:
-        line = pg.InfiniteLine(
-            pos=value,
-            angle=0,
-            pen=pen,
-            movable=False,
-            label=_escape_format(text),
-            labelOpts={
-                "position": 0.98,
-                "color": color,
-                "anchors": [(1, 0), (1, 1)],
-                "fill": self._level_styles.label_fill,
-            },
-        )
-        line.setZValue(10)
-        self.price_plot.addItem(line, ignoreBounds=True)
-        self._level_items.append(line)
-        self._level_values.append(value)
+    def _snap_price(self, v: float) -> float:
+        """A dragged level lands on the instrument's price step (fen for A-shares)."""
+        d = self._price_decimals
+        if d is None:
+            if not math.isfinite(v) or v <= 0:
+                return v
+            d = max(0, 4 - math.floor(math.log10(abs(v))))  # 5 significant digits
+        return round(v, d)
 
     # ------------------------------------------------------------------ drawing
     def _clear_bar_items(self) -> None:
@@ -539,11 +481,14 @@ class CandleChart(QtWidgets.QWidget):
         self.volume_forming.set_bar(i, o, h, low, c, v)
 
     def _ensure_history(self, s: BarSeries) -> None:
-        """Re-record the history pictures if stale, the zoom level changed, or the view
-        left their window.
+        """Bring the history items up to date: nothing to do, add newly closed bars to
+        their tails, or rebuild them (an older bar changed, the zoom level changed, or
+        the view left their window).
 
         The window is the visible range plus one view-width each side (finplot's
-        ~3x), so ordinary panning replays the cached picture instead of redrawing.
+        ~3x), so ordinary panning reuses the cached drawing instead of redrawing. A
+        minute closing at the right edge only redoes the small tail: rebuilding the
+        window once a minute cost ~150 ms at large windows on a loaded PC.
         """
         v0, v1 = self.price_plot.vb.viewRange()[0]
         step = self._lod_step(v1 - v0)
@@ -551,8 +496,11 @@ class CandleChart(QtWidgets.QWidget):
         i0 = math.floor(v0 - span)
         i1 = math.ceil(v1 + span) + 1
         for item in (self.candle_history, self.volume_history):
-            if not item.covers(s, v0, v1, step):
-                item.rebuild(s, i0, i1, step)
+            if item.covers(s, v0, v1, step):
+                continue
+            if item.append_closed(s, step) and item.covers(s, v0, v1, step):
+                continue
+            item.rebuild(s, i0, i1, step)
 
     def _lod_step(self, visible_bars: float) -> int:
         px = self.price_plot.vb.width()
@@ -568,15 +516,40 @@ class CandleChart(QtWidgets.QWidget):
         return i0, max(i0, i1)
 
     def _fit_y(self) -> None:
-        """Fit y to the visible bars' low..high (and nearby levels); volume to 0..max."""
+        """Fit y to the visible bars' low..high (and nearby levels); volume to 0..max.
+
+        The extremes come from the candles the history items drew (``extent``): zoomed
+        out over 1M bars that is a few hundred merged candles instead of a pass over
+        every visible bar (~5 ms a frame). A merged candle at the view's edge counts
+        whole, as it is drawn whole, so no drawn wick is cut; merged volume bars show
+        sums, so the volume pane fits the sums.
+        """
         s = self._series
         if s is None or len(s) == 0:
             return
         i0, i1 = self._visible_slice()
         if i1 <= i0:
             return  # panned into the void: keep the current y range
-        a = s.slice_arrays(i0, i1)
-        lo, hi = float(a.low.min()), float(a.high.max())
+        last = s.last_index  # the forming bar, drawn unmerged by the forming items
+        h1 = min(i1, last)
+        lo, hi, vmax = math.inf, -math.inf, 0.0
+        if h1 > i0:
+            price = self.candle_history.extent(s, i0, h1)
+            volume = self.volume_history.extent(s, i0, h1)
+            if price is not None and volume is not None:
+                (lo, hi), vmax = price, volume[1]
+            else:  # the items are stale or hold other bars: read the series, O(bars)
+                a = s.slice_arrays(i0, h1)
+                lo, hi, vmax = float(a.low.min()), float(a.high.max()), float(a.volume.max())
+                step = self.volume_history.step
+                if step > 1:  # merged bars show summed volume: fit to the sums
+                    vols = s.slice_arrays(i0 - i0 % step, h1).volume
+                    sums = np.add.reduceat(vols, np.arange(0, len(vols), step))
+                    vmax = max(vmax, float(sums.max()))
+        if i1 > last:
+            f = s.slice_arrays(last, i1)
+            lo, hi = min(lo, float(f.low[0])), max(hi, float(f.high[0]))
+            vmax = max(vmax, float(f.volume[0]))
         span = hi - lo if hi > lo else max(abs(hi) * 1e-3, 1e-9)
         margin = self.LEVEL_MARGIN * span
         near = [v for v in self._level_values if lo - margin <= v <= hi + margin]
@@ -587,16 +560,15 @@ class CandleChart(QtWidgets.QWidget):
         if (lo, hi) != self._fitted_price:
             self._fitted_price = (lo, hi)
             self.price_plot.vb.setYRange(lo, hi, padding=self.Y_PAD)
-        vmax = float(a.volume.max())
-        step = self.volume_history.step
-        if step > 1:  # merged bars show summed volume: fit to the sums
-            j0 = i0 - i0 % step
-            vols = s.slice_arrays(j0, i1).volume
-            vmax = max(vmax, float(np.add.reduceat(vols, np.arange(0, len(vols), step)).max()))
         vol = (0.0, vmax * 1.08 if vmax > 0 else 1.0)
         if vol != self._fitted_volume:
             self._fitted_volume = vol
             self.volume_plot.vb.setYRange(*vol, padding=0)
+        # pyqtgraph applies a new range to the view transform in prepareForPaint, i.e.
+        # inside the paint, which makes Qt paint the whole chart a second time right
+        # after; applying it here, once x and y are final, makes it one paint a frame.
+        self.price_plot.vb.updateMatrix()
+        self.volume_plot.vb.updateMatrix()
 
     def _on_x_range_changed(self, *_args: object) -> None:
         s = self._series
@@ -609,6 +581,11 @@ class CandleChart(QtWidgets.QWidget):
     def _on_mouse_moved(self, evt: tuple[QtCore.QPointF]) -> None:
         pos = evt[0]
         s = self._series
+        price = self.price_at(pos) if s is not None and len(s) > 0 else None
+        if price is None:
+            self.crosshair.hide()
+        else:
+            self.crosshair.show(price, self._fmt_price(price))
         index: int | None = None
         if s is not None and len(s) > 0:
             for plot in (self.price_plot, self.volume_plot):
@@ -632,6 +609,7 @@ class CandleChart(QtWidgets.QWidget):
 
     def leaveEvent(self, event: QtCore.QEvent) -> None:
         self._set_hover(None)
+        self.crosshair.hide()
         super().leaveEvent(event)
 
     def _update_readout(self) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import Bar, TaskStatus, Tick
+from app.core.models import AlertKind, Bar, TaskStatus, Tick
 from app.feeds.base import Instrument
 from app.feeds.demo import DemoFeed
 from app.market.bars import BarSeries
@@ -39,19 +39,24 @@ from app.market.gaps import Gap
 from app.market.health import FeedHealth
 from app.market.quotes import Quote
 from app.market.rate import TickRateMeter
+from app.market.resample import resample_series
 from app.monitors.rules import Rule
 from app.monitors.sessions import market_timezone
 from app.services.monitor_worker import MonitorWorker
 from app.services.monitoring import StoredAlert
+from app.storage.repository import AlertRecord
 from app.ui.alert_history import AlertHistoryPanel
-from app.ui.chart import CandleChart, LevelSet
+from app.ui.chart import AlertMark, CandleChart, LevelSet
+from app.ui.chart_rules import ChartRuleEditor
 from app.ui.feed_health import FeedHealthPanel, StaleBanner, health_summary, panel_title, stale_text
+from app.ui.formatting import format_price, kind_label
 from app.ui.i18n import AUTO
 from app.ui.monitor_panel import MonitorPanel
 from app.ui.popup import PopupManager
-from app.ui.rule_text import paused_notice
-from app.ui.settings import AppSettings
-from app.ui.sound import AlertSound
+from app.ui.preferences import RESTART_KEYS, PreferencesDialog
+from app.ui.rule_text import paused_notice, timeframe_label
+from app.ui.settings import CHART_TIMEFRAMES, DEMO_SPEEDS, AppSettings
+from app.ui.sound import AlertSound, SoundRepeater
 from app.ui.symbol_search import SymbolSearchBox
 from app.ui.tray import MUTE_MINUTES, AlertTray
 from app.ui.watchlist import Watchlist
@@ -59,7 +64,7 @@ from app.ui.watchlist import Watchlist
 log = logging.getLogger(__name__)
 
 REPAINT_HZ = 30
-SPEEDS = (0.25, 1.0, 4.0, 16.0, 64.0, 256.0)
+SPEEDS = DEMO_SPEEDS
 
 
 class MainWindow(QMainWindow):
@@ -93,8 +98,16 @@ class MainWindow(QMainWindow):
         self.rate = TickRateMeter(window_s=2.0)
         self._dirty_quotes: set[str] = set()
         self.current_symbol: str | None = None
+        saved_timeframe = settings.chart_timeframe
+        self.timeframe = saved_timeframe if saved_timeframe in CHART_TIMEFRAMES else "1m"
+        # Coarser bars of the charted symbols for the chosen timeframe (1m is ``series``).
+        self._frames: dict[str, BarSeries] = {}
+        self._alert_marks: dict[str, list[AlertMark]] = {}
+        self._database_open = False
+        self._quitting = False
 
         self.chart = CandleChart()
+        self.chart.set_up_color_convention(settings.up_color_convention)
         self.chart.set_placeholder(self.tr("Waiting for data…"))
         self.stale_banner = StaleBanner()  # red, above the chart, while a feed is stale
         central = QWidget()
@@ -108,19 +121,28 @@ class MainWindow(QMainWindow):
         self._build_watchlist_dock()
         self._build_bottom_dock()
         self._build_toolbar()
+        self._build_chart_toolbar()
         self._build_menus()
         self._build_status_bar()
 
-        self.popups = PopupManager(self)
+        self.popups = PopupManager(self, snooze_minutes=settings.snooze_minutes)
         self.popups.set_duration(settings.popup_seconds)
-        self.popups.show_on_chart.connect(self.show_symbol_from_alert)
+        self.popups.set_stop_loss_duration(settings.stop_loss_popup_seconds)
+        self.popups.show_alert_on_chart.connect(
+            lambda alert: self.show_alert_on_chart(alert.stock_code, alert.time.timestamp()))
         self.popups.acknowledged.connect(self._acknowledge)
         self.popups.more_clicked.connect(self.show_history)
         self.tray = tray if tray is not None else AlertTray(self)
         self.tray.show_window_requested.connect(self.bring_to_front)
-        self.tray.quit_requested.connect(self.close)
+        self.tray.quit_requested.connect(self.quit_app)
         self.sound = sound if sound is not None else AlertSound()
         self.sound.enabled = settings.sound_enabled
+        self.tray.balloons = settings.tray_balloons
+        # A snoozed card that comes back rings again; an unacknowledged stop may keep ringing.
+        self.popups.resurfaced.connect(lambda alert, _id: self.sound.play(alert.kind))
+        self.repeater = SoundRepeater(self.sound, self, enabled=settings.stop_loss_repeat,
+                                      interval_s=settings.stop_loss_repeat_s)
+        self.repeater.follow_popups(self.popups)
         self.muted_until: float | None = None  # epoch s; sounds off until then (tray menu)
         self._unmute_timer = QTimer(self)
         self._unmute_timer.setSingleShot(True)
@@ -128,6 +150,19 @@ class MainWindow(QMainWindow):
         self.tray.mute_toggled.connect(self.set_muted)
 
         self._connect_worker()
+        self.chart_rules = ChartRuleEditor(
+            self.chart,
+            save=lambda token, data, rule_id: self.worker.save_requested.emit(token, data, rule_id),
+            rules=lambda: self.rules,
+            selected_rule=self.monitor_panel.selected_rule,
+            last_price=lambda code: self.quotes[code].last if code in self.quotes else None,
+            stock_name=lambda code: self.instruments[code].name if code in self.instruments else "",
+            parent=self,
+        )
+        self.chart_rules.message.connect(self._on_chart_message)
+        self.worker.rule_saved.connect(self.chart_rules.on_rule_saved)
+        self.worker.rule_refused.connect(self.chart_rules.on_rule_refused)
+        self.chart.price_menu_requested.connect(self._on_price_menu)
 
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000 // REPAINT_HZ)
@@ -180,6 +215,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.bottom_dock = dock
         self.monitor_panel.rule_selected.connect(self._on_rule_selected)
+        self.history_panel.alert_activated.connect(self.show_record_on_chart)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Feed"))
@@ -200,15 +236,41 @@ class MainWindow(QMainWindow):
         self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
         self.speed_actions = [separator, label, bar.addWidget(self.speed_box)]
 
+    def _build_chart_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Chart"))
+        bar.setObjectName("chartToolbar")
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(self.tr("Timeframe")))
+        self.timeframe_box = QComboBox()
+        for timeframe in CHART_TIMEFRAMES:
+            self.timeframe_box.addItem(timeframe_label(timeframe), timeframe)
+        self.timeframe_box.setCurrentIndex(CHART_TIMEFRAMES.index(self.timeframe))
+        self.timeframe_box.currentIndexChanged.connect(
+            lambda i: self.set_timeframe(CHART_TIMEFRAMES[i]))
+        bar.addWidget(self.timeframe_box)
+        latest = QAction(self.tr("Latest bar"), self)
+        latest.setToolTip(self.tr("Scroll to the newest bar and follow it again"))
+        latest.triggered.connect(lambda: self.chart.scroll_to_latest())
+        bar.addAction(latest)
+        self.latest_action = latest
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.triggered.connect(self.close)
+        quit_action.setShortcut("Ctrl+Q")
+        quit_action.triggered.connect(self.quit_app)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.watchlist_dock.toggleViewAction())
         view_menu.addAction(self.bottom_dock.toggleViewAction())
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        preferences = QAction(self.tr("&Settings…"), self)
+        preferences.setShortcut("Ctrl+,")
+        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        preferences.triggered.connect(self.open_preferences)
+        settings_menu.addAction(preferences)
+        self.preferences_action = preferences
+        settings_menu.addSeparator()
         language_menu = settings_menu.addMenu(self.tr("Language"))
         group = QActionGroup(self)
         for code, label in ((AUTO, self.tr("Follow system")), ("zh_CN", "简体中文"), ("en", "English")):
@@ -252,6 +314,7 @@ class MainWindow(QMainWindow):
         worker.alert_page_ready.connect(self.history_panel.show_page)
         worker.failed.connect(self.show_error)
         worker.acknowledged.connect(lambda _ids: self.history_panel.refresh())
+        worker.symbol_alerts_ready.connect(self._on_symbol_alerts)
         # The runaway guard's notice (a rule that fired too often was paused). Guarded so
         # the window also runs against a worker that does not have the signal.
         if hasattr(worker, "rules_paused"):
@@ -302,8 +365,9 @@ class MainWindow(QMainWindow):
             by_symbol.setdefault(bar.symbol, []).append(bar)
         for symbol, symbol_bars in by_symbol.items():
             series = self.series.get(symbol)
-            if series is not None and series.merge(symbol_bars) and symbol == self.current_symbol:
-                added_current = True
+            if series is not None and series.merge(symbol_bars):
+                self._refold(symbol)
+                added_current = added_current or symbol == self.current_symbol
         if added_current:
             self.chart.refresh()
 
@@ -317,8 +381,8 @@ class MainWindow(QMainWindow):
             series = BarSeries(symbol, tz)
             series.load(list(history))
             self.series[symbol] = series
-        else:
-            series.merge(list(history))
+        elif series.merge(list(history)):
+            self._refold(symbol)
         quote = self.quotes.get(symbol)
         if quote is not None and not history:  # new facts only (a QMT feed's new day)
             quote.set_prev_close(instrument.prev_close)
@@ -340,6 +404,7 @@ class MainWindow(QMainWindow):
         """The trader removed a symbol: its row, chart and quote go (rules stay)."""
         self.watchlist.remove_symbol(symbol)
         self.series.pop(symbol, None)
+        self._frames.pop(symbol, None)
         self.quotes.pop(symbol, None)
         self.instruments.pop(symbol, None)
         self._dirty_quotes.discard(symbol)
@@ -368,6 +433,9 @@ class MainWindow(QMainWindow):
             if series is None:
                 continue
             series.add_tick(tick)
+            frame = self._frames.get(tick.symbol)
+            if frame is not None:
+                frame.add_tick(tick)
             self.quotes[tick.symbol].update(tick.time, tick.price)
             self._dirty_quotes.add(tick.symbol)
         self.rate.add(len(ticks))
@@ -432,6 +500,8 @@ class MainWindow(QMainWindow):
         """Backfilled bars go into the chart's series where it has none."""
         series = self.series.get(gap.symbol)
         added = series.merge(bars) if series is not None else 0
+        if added:
+            self._refold(gap.symbol)
         if error:
             text = self.tr("Backfill of %1 failed: %2").replace("%1", gap.symbol).replace("%2", error)
         elif added < gap.missing:
@@ -452,10 +522,97 @@ class MainWindow(QMainWindow):
             return
         if symbol != self.current_symbol:
             self.current_symbol = symbol
-            self.chart.set_series(self.series[symbol])
+            instrument = self.instruments.get(symbol)
+            self.chart.set_price_decimals(instrument.price_decimals if instrument else None)
+            self.chart.set_series(self.chart_series(symbol))
+            self.chart.set_alert_marks(self._alert_marks.get(symbol, []))
+            self._request_alert_marks(symbol)
             self.watchlist.select_symbol(symbol)
             self.monitor_panel.suggest_symbol(symbol)
         self._update_levels()
+
+    # ----- timeframes ------------------------------------------------------
+    def chart_series(self, symbol: str) -> BarSeries:
+        """The bars the chart shows for ``symbol`` at the chosen timeframe."""
+        base = self.series[symbol]
+        if self.timeframe == "1m":
+            return base
+        frame = self._frames.get(symbol)
+        if frame is None:
+            frame = resample_series(base, self.timeframe)
+            self._frames[symbol] = frame
+        return frame
+
+    def _refold(self, symbol: str) -> None:
+        """Minute bars were inserted (backfill, the terminal's own bars): fold them again."""
+        frame = self._frames.get(symbol)
+        if frame is None:
+            return
+        fresh = resample_series(self.series[symbol], self.timeframe)
+        frame.load_arrays(fresh.times, fresh.open, fresh.high, fresh.low, fresh.close,
+                          fresh.volume)
+
+    def set_timeframe(self, timeframe: str) -> None:
+        """Show the chart in ``timeframe`` bars (folded from the minutes; remembered)."""
+        if timeframe not in CHART_TIMEFRAMES or timeframe == self.timeframe:
+            return
+        self.timeframe = timeframe
+        self.settings.chart_timeframe = timeframe
+        self._frames.clear()
+        box = self.timeframe_box
+        if box.currentIndex() != CHART_TIMEFRAMES.index(timeframe):
+            box.blockSignals(True)
+            box.setCurrentIndex(CHART_TIMEFRAMES.index(timeframe))
+            box.blockSignals(False)
+        if self.current_symbol is not None and self.current_symbol in self.series:
+            self.chart.set_series(self.chart_series(self.current_symbol))
+            self.chart.set_alert_marks(self._alert_marks.get(self.current_symbol, []))
+
+    # ----- alerts on the chart ---------------------------------------------
+    def _request_alert_marks(self, symbol: str) -> None:
+        if self._database_open:
+            self.worker.symbol_alerts_requested.emit(symbol)
+
+    def _on_symbol_alerts(self, symbol: str, records: Sequence[AlertRecord]) -> None:
+        marks = [self._mark(r.event_time.timestamp(), r.price, r.kind, r.task_name, r.id)
+                 for r in records]
+        known = {m.alert_id for m in marks}
+        # Alerts that fired after the query was answered are kept.
+        marks += [m for m in self._alert_marks.get(symbol, []) if m.alert_id not in known]
+        self._alert_marks[symbol] = marks
+        if symbol == self.current_symbol:
+            self.chart.set_alert_marks(marks)
+
+    @staticmethod
+    def _mark(epoch: float, price: float, kind: AlertKind, task: str,
+              alert_id: int | None) -> AlertMark:
+        return AlertMark(epoch, price, kind, f"{kind_label(kind)} · {task}\n{format_price(price)}",
+                         alert_id)
+
+    def show_alert_on_chart(self, stock_code: str, epoch: float) -> None:
+        """Bring the window up on ``stock_code``'s chart, centred on the alert's bar."""
+        self.bring_to_front()
+        if stock_code not in self.series:
+            self.statusBar().showMessage(
+                self.tr("%1 is not in the watchlist: no chart to show").replace("%1", stock_code),
+                10_000)
+            return
+        self.show_symbol(stock_code)
+        self.chart.jump_to_time(epoch)
+
+    def show_record_on_chart(self, record: AlertRecord) -> None:
+        """An alert chosen in the history: its bar on the chart."""
+        self.show_alert_on_chart(record.stock_code, record.event_time.timestamp())
+
+    def _on_price_menu(self, price: float, where: QPoint) -> None:
+        menu = self.chart_rules.menu_for(price, self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(where)
+
+    def _on_chart_message(self, text: str, refused: bool) -> None:
+        if refused:
+            log.info("chart edit refused: %s", text)
+        self.statusBar().showMessage(text, 15_000)
 
     def set_rules(self, rules: list[Rule]) -> None:
         self.rules = list(rules)
@@ -484,11 +641,17 @@ class MainWindow(QMainWindow):
         notify_ids = {r.id for r in self.rules if r.notification_enabled}
         for item in stored:
             alert = item.alert
+            marks = self._alert_marks.setdefault(alert.stock_code, [])
+            marks.append(self._mark(alert.time.timestamp(), alert.price, alert.kind,
+                                    alert.task_name, item.id))
+            if alert.stock_code == self.current_symbol:
+                self.chart.set_alert_marks(marks)
             if alert.task_id is not None and alert.task_id not in notify_ids:
                 continue
             self.popups.show_alert(alert, item.id)
             self.tray.notify(alert)
             self.sound.play(alert.kind)
+            self.repeater.track(alert, item.id)
         if stored:
             QApplication.alert(self)
             self.statusBar().showMessage(
@@ -514,19 +677,25 @@ class MainWindow(QMainWindow):
             text + "\n" + self.tr("Check its levels, then press Start to resume."),
         )
 
-    def _tray_message(self, title: str, body: str) -> bool:
-        """A warning balloon that is not an alert (no unread count); False without a tray."""
+    def _tray_message(
+        self, title: str, body: str,
+        icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Warning,
+    ) -> bool:
+        """A balloon that is not an alert (no unread count); False without a tray."""
         try:
             if not self.tray.refresh() or self.tray.tray_icon is None:
                 return False
-            self.tray.tray_icon.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+            self.tray.tray_icon.showMessage(title, body, icon, 10_000)
             return True
         except Exception:  # noqa: BLE001 - a tray failure must not break the window
             log.exception("Tray message failed")
             return False
 
     def _on_database_opened(self, rules: list[Rule], recovered_from: Path | None) -> None:
+        self._database_open = True
         self.set_rules(rules)
+        if self.current_symbol is not None:
+            self._request_alert_marks(self.current_symbol)
         self.history_panel.request(0)
         if recovered_from is not None:
             box = QMessageBox(
@@ -554,10 +723,6 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.tray.clear_unread()
 
-    def show_symbol_from_alert(self, symbol: str) -> None:
-        self.bring_to_front()
-        self.show_symbol(symbol)
-
     def show_history(self) -> None:
         self.bring_to_front()
         self.bottom_dock.show()
@@ -577,6 +742,7 @@ class MainWindow(QMainWindow):
         """Stop painting and take popups and the tray icon down (no ghost icon on Windows)."""
         self._repaint.stop()
         self._status_timer.stop()
+        self.repeater.stop_all()
         self.popups.close_all()
         self.tray.shutdown()
 
@@ -588,6 +754,7 @@ class MainWindow(QMainWindow):
         """Alert sounds off for ``MUTE_MINUTES`` (tray menu), then back by themselves.
         Only sound: popups, the tray and the history still show every alert."""
         if muted:
+            self.repeater.stop_all()
             self.muted_until = time.time() + MUTE_MINUTES * 60
             self._unmute_timer.start(MUTE_MINUTES * 60_000)
             until = datetime.fromtimestamp(self.muted_until).strftime("%H:%M")
@@ -600,6 +767,48 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Alert sounds are on again"), 15_000)
         self.sound.enabled = self.settings.sound_enabled and self.muted_until is None
         self.tray.set_muted(muted)
+
+    def open_preferences(self) -> PreferencesDialog:
+        """The Settings dialog (non-modal: alerts keep popping up while it is open)."""
+        dialog = PreferencesDialog(self.settings, tray_available=self.tray.available, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def open_feed() -> None:
+            self.feed_settings_requested.emit()
+            dialog.refresh_feed_summary()
+
+        dialog.feed_settings_requested.connect(open_feed)
+        dialog.settings_applied.connect(self.apply_preferences)
+        dialog.show()
+        self.preferences_dialog = dialog
+        return dialog
+
+    def apply_preferences(self, keys: set[str]) -> None:
+        """Use changed settings at once; only the language waits for a restart."""
+        s = self.settings
+        if "sound_enabled" in keys:
+            self.sound_action.setChecked(s.sound_enabled)  # its slot updates the sound
+        if "popup_seconds" in keys:
+            self.popups.set_duration(s.popup_seconds)
+        if "stop_loss_popup_seconds" in keys:
+            self.popups.set_stop_loss_duration(s.stop_loss_popup_seconds)
+        if "snooze_minutes" in keys:
+            self.popups.set_snooze_minutes(s.snooze_minutes)
+        if "stop_loss_repeat" in keys:
+            self.repeater.set_enabled(s.stop_loss_repeat)
+        if "stop_loss_repeat_s" in keys:
+            self.repeater.set_interval(s.stop_loss_repeat_s)
+        if "tray_balloons" in keys:
+            self.tray.balloons = s.tray_balloons
+        if "demo_speed" in keys:
+            current = min(SPEEDS, key=lambda v: abs(v - s.demo_speed))
+            self.speed_box.setCurrentIndex(SPEEDS.index(current))
+        if "chart_timeframe" in keys:
+            self.set_timeframe(s.chart_timeframe)
+        if "up_color_convention" in keys:
+            self.chart.set_up_color_convention(s.up_color_convention)
+        if keys & RESTART_KEYS:
+            self.offer_restart(self.tr("Language"))
 
     def _choose_language(self, code: str) -> None:
         if code == self.settings.language:
@@ -616,7 +825,27 @@ class MainWindow(QMainWindow):
             QProcess.startDetached(sys.executable, sys.argv)
             self.close()
 
+    def quit_app(self) -> None:
+        """Really quit (File → Quit, the tray's Quit): monitoring stops."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Closing the window keeps the monitor running in the tray (if the trader wants
+        that and there is a tray); the first time, a balloon says where it went."""
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        if not self._quitting and self.settings.close_to_tray and self.tray.refresh():
+            event.ignore()
+            self.hide()
+            if not self.settings.tray_hint_shown:
+                shown = self._tray_message(
+                    self.tr("Still monitoring"),
+                    self.tr("Price Monitor keeps watching your rules in the tray. "
+                            "Right-click the tray icon and choose Quit to stop it."),
+                    QSystemTrayIcon.MessageIcon.Information,
+                )
+                if shown:
+                    self.settings.tray_hint_shown = True
+            return
         super().closeEvent(event)
         self.closed.emit()

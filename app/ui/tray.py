@@ -111,6 +111,8 @@ class AlertTray(QObject):
         self._message_ms = message_ms
         self._unread = 0
         self._tray: QSystemTrayIcon | None = None
+        #: Balloons for alerts (the trader may turn them off: popups already show them).
+        self.balloons = True
         self._menu = self._build_menu()
         self.refresh()
 
@@ -174,6 +176,8 @@ class AlertTray(QObject):
                 self._update_appearance()
                 return False
             self._update_appearance()
+            if not self.balloons:
+                return True  # counted and badged; the popup is the notice
             icon = (
                 QSystemTrayIcon.MessageIcon.Critical
                 if alert.kind in (AlertKind.STOP_LOSS, AlertKind.TRAILING_STOP)
