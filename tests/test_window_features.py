@@ -154,6 +154,7 @@ def test_settings_dialog_changes_apply_at_once(
     assert window.tray.balloons is False
     up, down = window.chart.palette_colors
     assert (up.name(), down.name()) == (DEFAULT_DOWN_COLOR, DEFAULT_UP_COLOR)  # green up
+    assert window.watchlist.up_colour.name() == "#1b7f3b"  # the watchlist follows
     assert window.timeframe == "5m" and window.chart.series.timeframe_s == 300
     dialog.close()
 

@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
     # ----- construction ----------------------------------------------------
     def _build_watchlist_dock(self) -> None:
         self.watchlist = Watchlist()
+        self.watchlist.set_up_color_convention(self.settings.up_color_convention)
         self.watchlist.symbol_selected.connect(self.show_symbol)
         # The add-symbol box appears once an exchange feed is attached (the demo's
         # symbols are fixed).
@@ -807,6 +808,9 @@ class MainWindow(QMainWindow):
             self.set_timeframe(s.chart_timeframe)
         if "up_color_convention" in keys:
             self.chart.set_up_color_convention(s.up_color_convention)
+            self.watchlist.set_up_color_convention(s.up_color_convention)
+            for quote in self.quotes.values():
+                self.watchlist.update_quote(quote)
         if keys & RESTART_KEYS:
             self.offer_restart(self.tr("Language"))
 

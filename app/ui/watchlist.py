@@ -37,6 +37,7 @@ class Watchlist(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 4, parent)
+        self.up_colour, self.down_colour = UP, DOWN
         self.setHorizontalHeaderLabels([self.tr("Symbol"), self.tr("Name"), self.tr("Last"), self.tr("Change")])
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -100,12 +101,17 @@ class Watchlist(QTableWidget):
         item = self.item(row, 0) if row >= 0 else None
         return item.text() if item else None
 
+    def set_up_color_convention(self, convention: str) -> None:
+        """``red_up`` (A-share habit) or ``green_up``; rows take it at their next quote."""
+        self.up_colour, self.down_colour = (DOWN, UP) if convention == "green_up" else (UP, DOWN)
+
     def update_quote(self, quote: Quote) -> None:
         row = self._rows.get(quote.symbol)
         if row is None or quote.last is None:
             return
         change = quote.change_pct
-        colour = UP if (change or 0) > 0 else DOWN if (change or 0) < 0 else None
+        colour = (self.up_colour if (change or 0) > 0
+                  else self.down_colour if (change or 0) < 0 else None)
         last_item = self.item(row, 2)
         change_item = self.item(row, 3)
         last_item.setText(self.price_text(quote))

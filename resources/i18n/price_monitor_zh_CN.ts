@@ -4,17 +4,27 @@
 <context>
     <name>AlertHistoryPanel</name>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="130"/>
+        <location filename="../../app/ui/alert_history.py" line="160"/>
         <source>Newer</source>
         <translation>较新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="131"/>
+        <location filename="../../app/ui/alert_history.py" line="161"/>
         <source>Older</source>
         <translation>较早</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="166"/>
+        <location filename="../../app/ui/alert_history.py" line="209"/>
+        <source>Show on chart</source>
+        <translation>在图表中显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alert_history.py" line="212"/>
+        <source>Copy receipt</source>
+        <translation>复制回执</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alert_history.py" line="235"/>
         <source>Page %1 of %2 · %3 alerts</source>
         <translation>第 %1/%2 页 · 共 %3 条预警</translation>
     </message>
@@ -22,43 +32,50 @@
 <context>
     <name>AlertPopup</name>
     <message>
-        <location filename="../../app/ui/popup.py" line="116"/>
+        <location filename="../../app/ui/popup.py" line="145"/>
         <source>Price alert</source>
-        <extracomment>Auto-close delay for entry and take-profit popups. Auto-close delay for stop-loss popups; 0 means &quot;stay until acknowledged&quot;. More popups than this and the oldest are closed (they remain in the history). Window flags shared by popups and the overflow notice: no taskbar entry, no frame, above QMT, and never given keyboard focus.</extracomment>
+        <extracomment>Auto-close delay for entry and take-profit popups. Auto-close delay for stop-loss popups; 0 means &quot;stay until acknowledged&quot;. More popups than this and the oldest are closed (they remain in the history). How long &quot;Snooze&quot; hides a card before it comes back (0 hides the button). Window flags shared by popups and the overflow notice: no taskbar entry, no frame, above QMT, and never given keyboard focus.</extracomment>
         <translation>价格预警</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/popup.py" line="192"/>
+        <source>Snooze %n min</source>
+        <translation>
+            <numerusform>稍后提醒（%n 分钟）</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="223"/>
+        <location filename="../../app/ui/popup.py" line="301"/>
         <source>Price: {price}</source>
         <translation>价格：{price}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="227"/>
+        <location filename="../../app/ui/popup.py" line="305"/>
         <source>Level: {level}</source>
         <translation>触发价位：{level}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="236"/>
+        <location filename="../../app/ui/popup.py" line="314"/>
         <source>Market time: {time}</source>
         <translation>行情时间：{time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="243"/>
+        <location filename="../../app/ui/popup.py" line="327"/>
         <source>Show on chart</source>
         <translation>在图表中查看</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="245"/>
+        <location filename="../../app/ui/popup.py" line="331"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="253"/>
+        <location filename="../../app/ui/popup.py" line="344"/>
         <source>backfill</source>
         <translation>补数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/popup.py" line="255"/>
+        <location filename="../../app/ui/popup.py" line="346"/>
         <source>replay</source>
         <translation>回放</translation>
     </message>
@@ -66,67 +83,67 @@
 <context>
     <name>AlertTableModel</name>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="60"/>
+        <location filename="../../app/ui/alert_history.py" line="73"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="61"/>
+        <location filename="../../app/ui/alert_history.py" line="74"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="62"/>
+        <location filename="../../app/ui/alert_history.py" line="75"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="63"/>
+        <location filename="../../app/ui/alert_history.py" line="76"/>
         <source>Alert</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="64"/>
+        <location filename="../../app/ui/alert_history.py" line="77"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="65"/>
+        <location filename="../../app/ui/alert_history.py" line="78"/>
         <source>Level</source>
         <translation>价位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="66"/>
+        <location filename="../../app/ui/alert_history.py" line="79"/>
         <source>Previous price</source>
         <translation>前一价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="67"/>
+        <location filename="../../app/ui/alert_history.py" line="80"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="68"/>
+        <location filename="../../app/ui/alert_history.py" line="81"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="82"/>
+        <location filename="../../app/ui/alert_history.py" line="100"/>
         <source>Recorded at %1</source>
         <translation>记录于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="104"/>
+        <location filename="../../app/ui/alert_history.py" line="123"/>
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="105"/>
+        <location filename="../../app/ui/alert_history.py" line="124"/>
         <source>backfill</source>
         <translation>补数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alert_history.py" line="106"/>
+        <location filename="../../app/ui/alert_history.py" line="125"/>
         <source>replay</source>
         <translation>回放</translation>
     </message>
@@ -134,52 +151,52 @@
 <context>
     <name>AlertTray</name>
     <message>
-        <location filename="../../app/ui/tray.py" line="200"/>
+        <location filename="../../app/ui/tray.py" line="204"/>
         <source>{kind}: {symbol}</source>
-        <extracomment>How long a balloon stays up (Windows may clamp this to its own setting). How long &quot;Mute sounds&quot; lasts: a meeting or a call, never the rest of the day. Popups, the tray and the history still show every alert while muted.</extracomment>
+        <extracomment>How long a balloon stays up (Windows may clamp this to its own setting). How long &quot;Mute sounds&quot; lasts: a meeting or a call, never the rest of the day. Popups, the tray and the history still show every alert while muted. Balloons for alerts (the trader may turn them off: popups already show them).</extracomment>
         <translation>{kind}：{symbol}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="207"/>
+        <location filename="../../app/ui/tray.py" line="211"/>
         <source>Price {price} (level {level})</source>
         <translation>价格 {price}（价位 {level}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="213"/>
+        <location filename="../../app/ui/tray.py" line="217"/>
         <source>Backfill: fired on data received after a gap</source>
         <translation>补数据：断线后补回的数据触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="215"/>
+        <location filename="../../app/ui/tray.py" line="219"/>
         <source>Replay: not a live alert</source>
         <translation>回放：非实时预警</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/tray.py" line="220"/>
+        <location filename="../../app/ui/tray.py" line="224"/>
         <source>Price Monitor - %n unread alert(s)</source>
         <translation>
             <numerusform>价格监控 - %n 条未读预警</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="221"/>
+        <location filename="../../app/ui/tray.py" line="225"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="227"/>
+        <location filename="../../app/ui/tray.py" line="231"/>
         <source>Show window</source>
         <translation>显示窗口</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/tray.py" line="229"/>
+        <location filename="../../app/ui/tray.py" line="233"/>
         <source>Mute sounds for %n min</source>
         <translation>
             <numerusform>静音 %n 分钟</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="232"/>
+        <location filename="../../app/ui/tray.py" line="236"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -279,70 +296,85 @@
 <context>
     <name>CandleChart</name>
     <message>
-        <location filename="../../app/ui/chart.py" line="188"/>
+        <location filename="../../app/ui/chart.py" line="108"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="401"/>
-        <source>{level} · {name}</source>
-        <translation>{level} · {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="411"/>
-        <source>TP {price}</source>
-        <translation>止盈 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="413"/>
-        <location filename="../../app/ui/chart.py" line="422"/>
-        <source>{level} ({pct} from cost)</source>
-        <translation>{level}（成本 {pct}）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="420"/>
-        <source>SL {price}</source>
-        <translation>止损 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="429"/>
-        <source>Cross ↑ {price}</source>
-        <translation>上穿 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="431"/>
-        <source>Cross ↓ {price}</source>
-        <translation>下穿 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="433"/>
-        <source>Cross {price}</source>
-        <translation>穿越 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="438"/>
-        <source>Trailing stop from {price}</source>
-        <translation>回落卖出启动 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="448"/>
-        <source>Trailing entry from {price}</source>
-        <translation>反弹买入启动 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="459"/>
-        <source>Entry {price}</source>
-        <translation>进场 {price}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="465"/>
-        <source>Entry {low}–{high}</source>
-        <translation>进场区间 {low}–{high}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chart.py" line="646"/>
+        <location filename="../../app/ui/chart.py" line="624"/>
         <source>{time}  O {open}  H {high}  L {low}  C {close}  V {volume}</source>
         <translation>{time}  开 {open}  高 {high}  低 {low}  收 {close}  量 {volume}</translation>
+    </message>
+</context>
+<context>
+    <name>ChartRuleEditor</name>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="100"/>
+        <source>✗ %1</source>
+        <extracomment>How long the mouse must rest on a dragged line before the dry run is worked out.</extracomment>
+        <translation>✗ %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/chart_rules.py" line="105"/>
+        <source>Would have fired %n time(s) on the loaded bars</source>
+        <translation>
+            <numerusform>在已加载的K线上会触发 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="148"/>
+        <source>“%1”: %2 is now %3</source>
+        <translation>“%1”：%2 已改为 %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="177"/>
+        <source>At %1</source>
+        <translation>价格 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="183"/>
+        <source>Stop-loss here (“%1”)</source>
+        <translation>在此设为止损（“%1”）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="184"/>
+        <source>Take-profit here (“%1”)</source>
+        <translation>在此设为止盈（“%1”）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="185"/>
+        <source>Alert when price crosses here (“%1”)</source>
+        <translation>价格穿越此处时提醒（“%1”）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="193"/>
+        <source>New rule: stop-loss here</source>
+        <translation>新建规则：在此止损</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="194"/>
+        <source>New rule: take-profit here</source>
+        <translation>新建规则：在此止盈</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="195"/>
+        <source>New rule: alert when price crosses here</source>
+        <translation>新建规则：价格穿越此处时提醒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="237"/>
+        <source>%1 crosses %2</source>
+        <translation>%1 穿越 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="246"/>
+        <source>%1 stop-loss %2</source>
+        <translation>%1 止损 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_rules.py" line="247"/>
+        <source>%1 take-profit %2</source>
+        <translation>%1 止盈 %2</translation>
     </message>
 </context>
 <context>
@@ -898,120 +930,156 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>Price Monitor</source>
         <translation>价格监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="98"/>
+        <location filename="../../app/ui/main_window.py" line="111"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Watchlist</source>
         <translation>自选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Alert history</source>
         <translation>预警记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Rules and alerts</source>
         <translation>监控与预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>Feed</source>
         <translation>行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>DEMO DATA — replaying recorded market data</source>
         <translation>演示数据 — 正在回放历史行情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>Replay speed</source>
         <translation>回放速度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="244"/>
+        <source>Timeframe</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="252"/>
+        <source>Latest bar</source>
+        <translation>最新K线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="253"/>
+        <source>Scroll to the newest bar and follow it again</source>
+        <translation>滚动到最新K线并继续跟随</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
-        <location filename="../../app/ui/main_window.py" line="609"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="815"/>
+        <location filename="../../app/ui/main_window.py" line="822"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Follow system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>Alert sound</source>
         <translation>预警声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>Price &amp;feed…</source>
         <translation>行情源(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>LIVE — %1</source>
         <translation>实时 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="347"/>
         <source>QMT not used: %1</source>
         <translation>未使用 QMT：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>QMT terminal found</source>
         <translation>发现 QMT 终端</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="355"/>
         <source>A QMT / MiniQMT terminal is running on this PC. Use it as the price feed instead of the demo data? (Settings → Price feed… changes it later.)</source>
         <translation>本机正在运行 QMT / MiniQMT 终端。是否用它作为行情源，代替演示数据？（之后可在 设置 → 行情源… 中更改。）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="846"/>
+        <source>Still monitoring</source>
+        <translation>仍在监控</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="847"/>
+        <source>Price Monitor keeps watching your rules in the tray. Right-click the tray icon and choose Quit to stop it.</source>
+        <translation>价格监控仍在系统托盘中监控您的规则。右键单击托盘图标并选择“退出”即可停止。</translation>
     </message>
     <message>
         <location filename="../../app/ui/application.py" line="128"/>
@@ -1020,7 +1088,7 @@
     </message>
     <message>
         <location filename="../../app/ui/application.py" line="167"/>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="343"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -1031,77 +1099,82 @@
         <translation>行情源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="427"/>
         <source>%1 stopped: %2</source>
         <translation>%1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="462"/>
         <source>Feed: demo (%1 symbols)</source>
         <translation>行情：演示（%1 个品种）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400"/>
+        <location filename="../../app/ui/main_window.py" line="469"/>
         <source>Feed silent — alerts are blind</source>
         <translation>行情源无数据 — 提醒暂时失效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="403"/>
+        <location filename="../../app/ui/main_window.py" line="472"/>
         <source>Feed back</source>
         <translation>行情已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="404"/>
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>%1 is delivering prices again; alerts are watching.</source>
         <translation>%1 已恢复推送行情，提醒继续监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="410"/>
+        <location filename="../../app/ui/main_window.py" line="479"/>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Data gap: %1 minute(s) missing for %2 — backfilling</source>
         <translation>数据缺口：%2 缺少 %1 分钟 — 正在补数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436"/>
+        <location filename="../../app/ui/main_window.py" line="507"/>
         <source>Backfill of %1 failed: %2</source>
         <translation>%1 补数失败：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="438"/>
+        <location filename="../../app/ui/main_window.py" line="509"/>
         <source>%1: %2 of %3 missing minute(s) filled; the rest stays marked missing</source>
         <translation>%1：缺失的 %3 分钟中已补 %2 分钟，其余标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="441"/>
+        <location filename="../../app/ui/main_window.py" line="512"/>
         <source>%1: gap of %2 minute(s) filled from backfill</source>
         <translation>%1：已补齐 %2 分钟的数据缺口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="598"/>
+        <source>%1 is not in the watchlist: no chart to show</source>
+        <translation>%1 不在自选列表中：没有可显示的图表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="659"/>
         <source>%1 new alert(s)</source>
         <translation>%1 条新预警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="513"/>
+        <location filename="../../app/ui/main_window.py" line="677"/>
         <source>Rule paused</source>
         <translation>规则已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="514"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
         <source>Check its levels, then press Start to resume.</source>
         <translation>请检查条件，然后点击“启动”恢复监控。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="534"/>
+        <location filename="../../app/ui/main_window.py" line="704"/>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="536"/>
+        <location filename="../../app/ui/main_window.py" line="706"/>
         <source>The database could not be read and was set aside as
 %1
 A new, empty database is in use. Nothing was deleted.</source>
@@ -1110,22 +1183,22 @@ A new, empty database is in use. Nothing was deleted.</source>
 现在使用一个新的空数据库。没有删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="548"/>
+        <location filename="../../app/ui/main_window.py" line="718"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="595"/>
+        <location filename="../../app/ui/main_window.py" line="763"/>
         <source>Alert sounds muted until %1</source>
         <translation>预警声音已静音至 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="600"/>
+        <location filename="../../app/ui/main_window.py" line="768"/>
         <source>Alert sounds are on again</source>
         <translation>预警声音已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="614"/>
+        <location filename="../../app/ui/main_window.py" line="827"/>
         <source>The change is used after a restart. Restart now?</source>
         <translation>更改将在重启后生效。现在重启吗？</translation>
     </message>
@@ -1191,11 +1264,364 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>OverflowNotice</name>
     <message numerus="yes">
-        <location filename="../../app/ui/popup.py" line="302"/>
+        <location filename="../../app/ui/popup.py" line="393"/>
         <source>+%n more alert(s) in the history</source>
         <translation>
             <numerusform>预警记录中还有 %n 条</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="106"/>
+        <source>Settings</source>
+        <extracomment>Shown in the stop-loss seconds box while &quot;stay until acknowledged&quot; is ticked. Symbols named in the feed summary before &quot;and N more&quot;. The AppSettings properties this dialog edits. Settings that only take effect after a restart; the window offers one for them. Settings the window applies at once. &quot;Change price feed…&quot; was clicked: the window opens the feed dialog. OK or Apply stored these settings (a ``set[str]`` of AppSettings property names); not emitted when nothing changed.</extracomment>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="114"/>
+        <source>Change price feed…</source>
+        <translation>更改行情源…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="116"/>
+        <source>A new price feed is used after a restart.</source>
+        <translation>新的行情源在重启后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="120"/>
+        <source>Used only by the demo feed.</source>
+        <translation>仅用于演示行情。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="123"/>
+        <source>Play alert sounds</source>
+        <translation>播放提醒声音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="124"/>
+        <source>Stop-loss sound repeats until acknowledged</source>
+        <translation>止损声音重复播放，直到确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="125"/>
+        <location filename="../../app/ui/preferences.py" line="126"/>
+        <location filename="../../app/ui/preferences.py" line="128"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="127"/>
+        <source>Stay until acknowledged</source>
+        <translation>保持显示直到确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="129"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="131"/>
+        <source>Minimise to the tray when the window is closed (alerts keep working)</source>
+        <translation>关闭窗口时最小化到托盘（提醒继续工作）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="133"/>
+        <source>Show alerts as tray messages</source>
+        <translation>以托盘消息显示提醒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="134"/>
+        <source>This desktop has no system tray.</source>
+        <translation>此桌面没有系统托盘。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="141"/>
+        <source>Follow system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="144"/>
+        <source>The language changes after a restart.</source>
+        <translation>语言在重启后更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="149"/>
+        <source>Red up, green down (A-share)</source>
+        <translation>红涨绿跌（A股习惯）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="150"/>
+        <source>Green up, red down</source>
+        <translation>绿涨红跌</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="271"/>
+        <source>Current price feed</source>
+        <translation>当前行情源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="278"/>
+        <source>Demo feed</source>
+        <translation>演示行情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="280"/>
+        <source>Demo replay speed:</source>
+        <translation>演示回放速度：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="283"/>
+        <source>Price feed</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="286"/>
+        <source>Sounds</source>
+        <translation>声音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="290"/>
+        <source>Repeat every:</source>
+        <translation>重复间隔：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="292"/>
+        <source>Popups</source>
+        <translation>弹窗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="294"/>
+        <source>Entry and take-profit popups close after:</source>
+        <translation>入场和止盈弹窗自动关闭时间：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="297"/>
+        <source>or close after:</source>
+        <translation>或在此时间后关闭：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="301"/>
+        <source>Stop-loss popups:</source>
+        <translation>止损弹窗：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="302"/>
+        <source>Snooze for:</source>
+        <translation>稍后提醒时长：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="303"/>
+        <source>System tray</source>
+        <translation>系统托盘</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="309"/>
+        <source>Notifications and sounds</source>
+        <translation>通知与声音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="312"/>
+        <location filename="../../app/ui/preferences.py" line="317"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="314"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="320"/>
+        <location filename="../../app/ui/preferences.py" line="325"/>
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="322"/>
+        <source>Up and down colours:</source>
+        <translation>涨跌颜色：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="323"/>
+        <source>Default timeframe:</source>
+        <translation>默认周期：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="328"/>
+        <source>Seconds between repeats of the stop-loss sound until you acknowledge it.</source>
+        <translation>在您确认之前，止损声音每隔多少秒重复一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="331"/>
+        <source>How long Snooze on a popup puts the alert off before it reminds you again.</source>
+        <translation>弹窗上的“稍后提醒”将提醒推迟多久后再次提醒您。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="334"/>
+        <source>Colours of rising and falling prices in the chart and the watchlist.</source>
+        <translation>图表和自选列表中上涨与下跌价格的颜色。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="368"/>
+        <source>Stop-loss sound repeat</source>
+        <translation>止损声音重复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="369"/>
+        <source>Entry and take-profit popups</source>
+        <translation>入场和止盈弹窗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="370"/>
+        <source>Stop-loss popups</source>
+        <translation>止损弹窗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="371"/>
+        <source>Snooze</source>
+        <translation>稍后提醒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="378"/>
+        <source>%1: enter a whole number from %2 to %3.</source>
+        <translation>%1：请输入 %2 到 %3 之间的整数。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="406"/>
+        <source>perpetual swap</source>
+        <translation>永续合约</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="406"/>
+        <source>spot</source>
+        <translation>现货</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="407"/>
+        <source>Crypto exchange %1 (%2): %3</source>
+        <translation>加密货币交易所 %1（%2）：%3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="410"/>
+        <source>Server: %1</source>
+        <translation>服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="413"/>
+        <source>QMT / MiniQMT (A-shares): %1</source>
+        <translation>QMT / MiniQMT（A股）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="415"/>
+        <source>Also watching the whole A-share market (沪深A股)</source>
+        <translation>同时监控全部A股（沪深A股）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="417"/>
+        <source>Terminal port: %1</source>
+        <translation>终端端口：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preferences.py" line="419"/>
+        <source>Demo: recorded market data replayed as live prices</source>
+        <translation>演示：以录制的行情数据回放为实时价格</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/preferences.py" line="426"/>
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 等另外 %n 个</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Receipt</name>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="137"/>
+        <source>stop-loss level</source>
+        <translation>止损价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="139"/>
+        <source>take-profit level</source>
+        <translation>止盈价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="141"/>
+        <source>entry-zone bound</source>
+        <translation>入场区间边界</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="143"/>
+        <source>crossing level</source>
+        <translation>穿越价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="145"/>
+        <source>price of the change target vs the previous close</source>
+        <translation>相对昨收的涨跌幅目标价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="147"/>
+        <source>trailing-stop level</source>
+        <translation>回落卖出价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="148"/>
+        <source>trailing-entry level</source>
+        <translation>反弹买入价位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="155"/>
+        <source>backfill (prices recovered after a feed outage)</source>
+        <translation>补数据（行情中断后补回的价格）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="158"/>
+        <source>replay (recorded prices)</source>
+        <translation>回放（录制的价格）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="159"/>
+        <source>live data</source>
+        <translation>实时数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="165"/>
+        <source>first price %1</source>
+        <translation>首个价格 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="168"/>
+        <source>from %1 → %2</source>
+        <translation>从 %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="197"/>
+        <source>Fired by price %1 at market time %2</source>
+        <translation>由价格 %1 在市场时间 %2 触发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="200"/>
+        <source>Level: %1 (%2)</source>
+        <translation>价位：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="205"/>
+        <source>No previous price: this was the first price the rule saw</source>
+        <translation>没有前一价格：这是规则看到的第一个价格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="209"/>
+        <source>Crossed from %1 to %2</source>
+        <translation>从 %1 穿越到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="214"/>
+        <source>Data: %1</source>
+        <translation>数据：%1</translation>
     </message>
 </context>
 <context>
@@ -2227,27 +2653,27 @@ A new, empty database is in use. Nothing was deleted.</source>
 <context>
     <name>Watchlist</name>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="40"/>
+        <location filename="../../app/ui/watchlist.py" line="41"/>
         <source>Symbol</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="40"/>
+        <location filename="../../app/ui/watchlist.py" line="41"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="40"/>
+        <location filename="../../app/ui/watchlist.py" line="41"/>
         <source>Last</source>
         <translation>最新价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="40"/>
+        <location filename="../../app/ui/watchlist.py" line="41"/>
         <source>Change</source>
         <translation>涨跌幅</translation>
     </message>
     <message>
-        <location filename="../../app/ui/watchlist.py" line="49"/>
+        <location filename="../../app/ui/watchlist.py" line="50"/>
         <source>Remove from watchlist</source>
         <translation>从自选中移除</translation>
     </message>
