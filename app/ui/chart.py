@@ -339,8 +339,9 @@ class CandleChart(QtWidgets.QWidget):
         """Rings where the dragged level would have fired, and a line saying how often."""
         line = self.level_layer.dragging
         y = float(line.value()) if line is not None else (prices[-1] if prices else 0.0)
-        x0 = self.price_plot.vb.viewRange()[0][0]
-        self.dry_run_marks.show(indices, prices, text, (x0 + 1, y))
+        x0, x1 = self.price_plot.vb.viewRange()[0]
+        # Clear of the crosshair's price tag on the left edge.
+        self.dry_run_marks.show(indices, prices, text, (x0 + 0.12 * (x1 - x0), y))
 
     def clear_dry_run(self) -> None:
         self.dry_run_marks.clear()
