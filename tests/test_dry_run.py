@@ -93,7 +93,7 @@ def test_indices_count_from_the_arrays_passed_in_when_only_the_newest_are_judged
 LEVEL_FIELDS = ("take_profit", "stop_loss", "entry_min", "entry_max", "cross_level")
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(
     steps=st.lists(st.integers(-3, 3), min_size=5, max_size=160),
     field=st.sampled_from(LEVEL_FIELDS),
