@@ -92,3 +92,27 @@ def test_chinese_catalogue_names_the_new_alert_kinds_status_and_refusals(qapp: A
     finally:
         for translator in translators:
             QCoreApplication.removeTranslator(translator)
+
+
+def test_chinese_catalogue_labels_the_chart_level_lines(qtbot: Any, qapp: Any) -> None:
+    """The level lines' labels are built outside the chart widget: they must still be
+    literal translate calls that lupdate sees (a helper taking the text hid them once)."""
+    from app.ui.chart import CandleChart, LevelSet
+
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        chart = CandleChart()
+        qtbot.addWidget(chart)
+        chart.set_levels([LevelSet("茅台", take_profit=1800, stop_loss=1500, cross_level=1600,
+                                   cross_direction="up", entry_min=1550, entry_max=1580,
+                                   stop_loss_pct=-5, rule_id=1)])
+        labels = {line.field: line.label.format for line in chart.level_layer.lines()
+                  if getattr(line, "label", None) is not None}  # the band's lower edge has none
+        assert labels["take_profit"] == "止盈 1800 · 茅台"
+        assert labels["stop_loss"] == "止损 1500（成本 −5%） · 茅台"
+        assert labels["cross_level"] == "上穿 1600 · 茅台"
+        assert labels["entry_max"] == "进场区间 1550–1580 · 茅台"
+        assert chart.level_layer.line_for(1, "take_profit").toolTip() == "拖动可移动此价位，松开即保存"
+    finally:
+        for translator in translators:
+            QCoreApplication.removeTranslator(translator)

@@ -32,9 +32,9 @@ TRAILING_COLOR = "#f97316"  # 回落卖出 activation
 REBOUND_COLOR = "#06b6d4"  # 反弹买入 activation
 
 
-def _tr(text: str) -> str:
-    # The chart's strings were translated under the CandleChart context; they stay there.
-    return QCoreApplication.translate("CandleChart", text)
+# The chart's strings are translated under the CandleChart context (where they were first
+# written). Every call below is a literal ``QCoreApplication.translate("CandleChart", ...)``:
+# lupdate extracts only literal strings, and drops from the catalogue what it cannot see.
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,8 @@ class LevelLine(pg.InfiniteLine):
         self.setZValue(10)
         if movable:
             self.setCursor(QtCore.Qt.CursorShape.SizeVerCursor)
-            self.setToolTip(_tr("Drag to move this level; release to save it"))
+            self.setToolTip(QCoreApplication.translate(
+                "CandleChart", "Drag to move this level; release to save it"))
 
     def show_value(self, value: float) -> None:
         """Move the label's price with the line while it is dragged."""
@@ -254,53 +255,54 @@ class LevelLayer(QtCore.QObject):
     def _text(self, lv: LevelSet, make: Callable[[float], str]) -> Callable[[float], str]:
         if not lv.label:
             return make
-        return lambda v: _tr("{level} · {name}").format(level=make(v), name=lv.label)
+        template = QCoreApplication.translate("CandleChart", "{level} · {name}")
+        return lambda v: template.format(level=make(v), name=lv.label)
+
+    def _priced(self, template: str, level: float, pct: float | None) -> Callable[[float], str]:
+        """Label of a take-profit / stop-loss line: "TP 1800" plus "(+10% from cost)" while
+        the line is where the rule's % put it (once dragged, the level is a price)."""
+        fmt = self._fmt
+        from_cost = QCoreApplication.translate("CandleChart", "{level} ({pct} from cost)")
+
+        def text(v: float) -> str:
+            shown = template.format(price=fmt(v))
+            if pct is None or v != level:
+                return shown
+            return from_cost.format(level=shown, pct=f"{pct:+.6g}%".replace("-", "\u2212"))
+
+        return text
 
     def _add(self, lv: LevelSet) -> None:
         st = self.styles
         h = lv.highlighted
         fmt = self._fmt
-
-        def pct(text: str, value: float | None) -> str:
-            if value is None:
-                return text
-            signed = f"{value:+.6g}%".replace("-", "\u2212")
-            return _tr("{level} ({pct} from cost)").format(level=text, pct=signed)
-
         if lv.take_profit is not None:
-            tp_pct = lv.take_profit_pct
-
-            def tp_text(v: float) -> str:
-                # Once dragged, the level is a price: the % label would lie.
-                shown = tp_pct if v == lv.take_profit else None
-                return pct(_tr("TP {price}").format(price=fmt(v)), shown)
-
-            self._line(lv, "take_profit", lv.take_profit, st.tp_pen[h], st.tp_color, tp_text)
+            self._line(lv, "take_profit", lv.take_profit, st.tp_pen[h], st.tp_color,
+                       self._priced(QCoreApplication.translate("CandleChart", "TP {price}"),
+                                    lv.take_profit, lv.take_profit_pct))
         if lv.stop_loss is not None:
-            sl_pct = lv.stop_loss_pct
-
-            def sl_text(v: float) -> str:
-                shown = sl_pct if v == lv.stop_loss else None
-                return pct(_tr("SL {price}").format(price=fmt(v)), shown)
-
-            self._line(lv, "stop_loss", lv.stop_loss, st.sl_pen[h], st.sl_color, sl_text)
+            self._line(lv, "stop_loss", lv.stop_loss, st.sl_pen[h], st.sl_color,
+                       self._priced(QCoreApplication.translate("CandleChart", "SL {price}"),
+                                    lv.stop_loss, lv.stop_loss_pct))
         if lv.cross_level is not None:
             if lv.cross_direction == "up":
-                template = "Cross ↑ {price}"
+                template = QCoreApplication.translate("CandleChart", "Cross ↑ {price}")
             elif lv.cross_direction == "down":
-                template = "Cross ↓ {price}"
+                template = QCoreApplication.translate("CandleChart", "Cross ↓ {price}")
             else:
-                template = "Cross {price}"
+                template = QCoreApplication.translate("CandleChart", "Cross {price}")
             self._line(lv, "cross_level", lv.cross_level, st.cross_pen[h], st.cross_color,
-                       lambda v: _tr(template).format(price=fmt(v)))
+                       lambda v: template.format(price=fmt(v)))
         if lv.trailing_activation is not None:
             self._line(lv, "trailing_activation", lv.trailing_activation, st.trailing_pen[h],
                        st.trailing_color,
-                       lambda v: _tr("Trailing stop from {price}").format(price=fmt(v)))
+                       lambda v: QCoreApplication.translate(
+                           "CandleChart", "Trailing stop from {price}").format(price=fmt(v)))
         if lv.rebound_activation is not None:
             self._line(lv, "rebound_activation", lv.rebound_activation, st.rebound_pen[h],
                        st.rebound_color,
-                       lambda v: _tr("Trailing entry from {price}").format(price=fmt(v)))
+                       lambda v: QCoreApplication.translate(
+                           "CandleChart", "Trailing entry from {price}").format(price=fmt(v)))
         self._add_entry(lv)
 
     def _add_entry(self, lv: LevelSet) -> None:
@@ -312,7 +314,8 @@ class LevelLayer(QtCore.QObject):
         if len(bounds) == 1:
             field, value = bounds[0]
             self._line(lv, field, value, st.entry_pen[h], st.entry_color,
-                       lambda v: _tr("Entry {price}").format(price=fmt(v)))
+                       lambda v: QCoreApplication.translate(
+                           "CandleChart", "Entry {price}").format(price=fmt(v)))
             return
         if len(bounds) != 2:
             return
@@ -328,7 +331,8 @@ class LevelLayer(QtCore.QObject):
 
         def zone_text(v: float) -> str:  # v: the upper line's price; the lower one's is live
             a, b = sorted((float(low.value()), v))
-            return _tr("Entry {low}–{high}").format(low=fmt(a), high=fmt(b))
+            return QCoreApplication.translate("CandleChart", "Entry {low}–{high}").format(
+                low=fmt(a), high=fmt(b))
 
         high = self._line(lv, high_field, hi, st.entry_pen[h], st.entry_color, zone_text)
         self._regions[id(region)] = (region, low, high)

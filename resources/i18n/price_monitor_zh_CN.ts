@@ -296,14 +296,74 @@
 <context>
     <name>CandleChart</name>
     <message>
-        <location filename="../../app/ui/chart.py" line="108"/>
+        <location filename="../../app/ui/chart.py" line="109"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chart.py" line="624"/>
+        <location filename="../../app/ui/chart.py" line="631"/>
         <source>{time}  O {open}  H {high}  L {low}  C {close}  V {volume}</source>
         <translation>{time}  开 {open}  高 {high}  低 {low}  收 {close}  量 {volume}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="176"/>
+        <source>Drag to move this level; release to save it</source>
+        <translation>拖动可移动此价位，松开即保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="258"/>
+        <source>{level} · {name}</source>
+        <translation>{level} · {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="265"/>
+        <source>{level} ({pct} from cost)</source>
+        <translation>{level}（成本 {pct}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="281"/>
+        <source>TP {price}</source>
+        <translation>止盈 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="285"/>
+        <source>SL {price}</source>
+        <translation>止损 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="289"/>
+        <source>Cross ↑ {price}</source>
+        <translation>上穿 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="291"/>
+        <source>Cross ↓ {price}</source>
+        <translation>下穿 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="293"/>
+        <source>Cross {price}</source>
+        <translation>穿越 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="299"/>
+        <source>Trailing stop from {price}</source>
+        <translation>回落卖出启动 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="304"/>
+        <source>Trailing entry from {price}</source>
+        <translation>反弹买入启动 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="317"/>
+        <source>Entry {price}</source>
+        <translation>进场 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chart_levels.py" line="334"/>
+        <source>Entry {low}–{high}</source>
+        <translation>进场区间 {low}–{high}</translation>
     </message>
 </context>
 <context>
