@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -159,14 +159,11 @@ class AppSettings:
     @property
     def language(self) -> str:
         """``"auto"`` (follow the system), ``"zh_CN"`` or ``"en"``; applies after a restart."""
-        value = str(self._qs.value("ui/language", AUTO))
-        return value if value in (*LANGUAGES, AUTO) else AUTO
+        return self._choice("ui/language", (*LANGUAGES, AUTO), AUTO)
 
     @language.setter
     def language(self, value: str) -> None:
-        if value not in (*LANGUAGES, AUTO):
-            raise ValueError(f"language must be one of {(AUTO, *LANGUAGES)}, got {value!r}")
-        self._qs.setValue("ui/language", value)
+        self._set_choice("ui/language", "language", (AUTO, *LANGUAGES), value)
 
     @property
     def demo_speed(self) -> float:
@@ -277,41 +274,31 @@ class AppSettings:
     @property
     def up_color_convention(self) -> str:
         """``"red_up"`` (A-share: red up, green down) or ``"green_up"``."""
-        value = self._qs.value("chart/up_color", DEFAULT_UP_COLOR_CONVENTION)
-        return value if value in UP_COLOR_CONVENTIONS else DEFAULT_UP_COLOR_CONVENTION
+        return self._choice("chart/up_color", UP_COLOR_CONVENTIONS, DEFAULT_UP_COLOR_CONVENTION)
 
     @up_color_convention.setter
     def up_color_convention(self, value: str) -> None:
-        if value not in UP_COLOR_CONVENTIONS:
-            raise ValueError(
-                f"up_color_convention must be one of {UP_COLOR_CONVENTIONS}, got {value!r}")
-        self._qs.setValue("chart/up_color", value)
+        self._set_choice("chart/up_color", "up_color_convention", UP_COLOR_CONVENTIONS, value)
 
     @property
     def chart_timeframe(self) -> str:
         """The timeframe the chart opens with, one of ``CHART_TIMEFRAMES``."""
-        value = self._qs.value("chart/timeframe", DEFAULT_CHART_TIMEFRAME)
-        return value if value in CHART_TIMEFRAMES else DEFAULT_CHART_TIMEFRAME
+        return self._choice("chart/timeframe", CHART_TIMEFRAMES, DEFAULT_CHART_TIMEFRAME)
 
     @chart_timeframe.setter
     def chart_timeframe(self, value: str) -> None:
-        if value not in CHART_TIMEFRAMES:
-            raise ValueError(f"chart_timeframe must be one of {CHART_TIMEFRAMES}, got {value!r}")
-        self._qs.setValue("chart/timeframe", value)
+        self._set_choice("chart/timeframe", "chart_timeframe", CHART_TIMEFRAMES, value)
 
     # ----- feed -------------------------------------------------------------------
     @property
     def feed_kind(self) -> str:
         """``"demo"`` (recorded data), ``"exchange"`` (a ccxt exchange) or ``"qmt"``
         (Chinese A-shares from a MiniQMT terminal through xtquant)."""
-        value = self._qs.value("feed/kind", DEFAULT_FEED_KIND)
-        return value if value in FEED_KINDS else DEFAULT_FEED_KIND
+        return self._choice("feed/kind", FEED_KINDS, DEFAULT_FEED_KIND)
 
     @feed_kind.setter
     def feed_kind(self, value: str) -> None:
-        if value not in FEED_KINDS:
-            raise ValueError(f"feed kind must be one of {FEED_KINDS}, got {value!r}")
-        self._qs.setValue("feed/kind", value)
+        self._set_choice("feed/kind", "feed kind", FEED_KINDS, value)
 
     @property
     def exchange_id(self) -> str:
@@ -357,14 +344,11 @@ class AppSettings:
     @property
     def exchange_market_type(self) -> str:
         """``"spot"`` or ``"swap"`` (perpetual)."""
-        value = self._qs.value("exchange/market_type", DEFAULT_MARKET_TYPE)
-        return value if value in MARKET_TYPES else DEFAULT_MARKET_TYPE
+        return self._choice("exchange/market_type", MARKET_TYPES, DEFAULT_MARKET_TYPE)
 
     @exchange_market_type.setter
     def exchange_market_type(self, value: str) -> None:
-        if value not in MARKET_TYPES:
-            raise ValueError(f"market type must be one of {MARKET_TYPES}, got {value!r}")
-        self._qs.setValue("exchange/market_type", value)
+        self._set_choice("exchange/market_type", "market type", MARKET_TYPES, value)
 
     # ----- QMT (MiniQMT / xtquant, Chinese A-shares) ---------------------------------
     @property
@@ -450,6 +434,16 @@ class AppSettings:
         if text in _TRUE_TEXT:
             return True
         return False if text in _FALSE_TEXT else default
+
+    def _choice(self, key: str, choices: Sequence[str], default: str) -> str:
+        """One of ``choices``; ``default`` for anything else a hand-edited file holds."""
+        value = self._qs.value(key, default)
+        return value if isinstance(value, str) and value in choices else default
+
+    def _set_choice(self, key: str, name: str, choices: Sequence[str], value: str) -> None:
+        if value not in choices:
+            raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+        self._qs.setValue(key, value)
 
     def _set_bool(self, key: str, value: bool) -> None:
         self._qs.setValue(key, "true" if value else "false")
