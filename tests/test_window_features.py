@@ -176,6 +176,7 @@ def test_a_new_alert_is_marked_on_its_bar_and_markers_survive_a_timeframe_switch
     qtbot.waitUntil(lambda: window.rules and window.rules[0].status is TaskStatus.TRIGGERED)
     mark = chart.alert_markers.marks[0]
     assert mark.kind is AlertKind.TAKE_PROFIT and mark.alert_id is not None
+    assert "mark" in mark.text and "Fired by price" in mark.text  # hover shows the receipt
     series = chart.series
     assert series is not None
     assert chart.alert_markers.indices == [series.index_of_time(mark.epoch)]

@@ -105,8 +105,7 @@ class _BarTimes(Sequence[datetime]):
         return len(self._epochs)
 
     def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
-        if isinstance(i, slice):
-            return [datetime.fromtimestamp(float(t), self._tz) for t in self._epochs[i]]
+        # The engine reads one time per alert (``times[tick]``), never a slice.
         return datetime.fromtimestamp(float(self._epochs[i]), self._tz)
 
 

@@ -234,7 +234,7 @@ class CandleChart(QtWidgets.QWidget):
         self._palette = CandlePalette(up, down)
         for item in (self.candle_history, self.candle_forming, self.volume_history,
                      self.volume_forming):
-            item._palette = self._palette
+            item.palette = self._palette
         for item in (self.candle_history, self.volume_history):
             item.clear()  # re-recorded in the new colours by the refresh below
         self._seen_version = None

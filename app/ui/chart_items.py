@@ -221,7 +221,7 @@ class _HistoryItem(pg.GraphicsObject):
 
     def __init__(self, palette: CandlePalette) -> None:
         super().__init__()
-        self._palette = palette
+        self.palette = palette
         # paint() is told the exposed part of the item, to draw only the visible third.
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.step = 1
@@ -445,7 +445,7 @@ class CandleHistoryItem(_HistoryItem):
 
     def _layers(self, d: DrawBars) -> list[_Layer]:
         up = d.close >= d.open
-        pal = self._palette
+        pal = self.palette
         layers: list[_Layer] = []
         for mask, brush in ((up, pal.up_brush), (~up, pal.down_brush)):
             if not mask.any():
@@ -466,7 +466,7 @@ class VolumeHistoryItem(_HistoryItem):
 
     def _layers(self, d: DrawBars) -> list[_Layer]:
         up = d.close >= d.open
-        pal = self._palette
+        pal = self.palette
         layers: list[_Layer] = []
         for mask, brush in ((up, pal.up_brush), (~up, pal.down_brush)):
             if mask.any():
@@ -484,7 +484,7 @@ class _FormingItem(pg.GraphicsObject):
 
     def __init__(self, palette: CandlePalette) -> None:
         super().__init__()
-        self._palette = palette
+        self.palette = palette
         self.index: int | None = None
         self._ohlcv = (0.0, 0.0, 0.0, 0.0, 0.0)
         self._rect = QtCore.QRectF()
@@ -524,7 +524,7 @@ class FormingCandleItem(_FormingItem):
             return
         o, h, low, c, _v = self._ohlcv
         x = float(self.index)
-        pen, brush = self._palette.for_bar(o, c)
+        pen, brush = self.palette.for_bar(o, c)
         half = BODY_WIDTH / 2
         p.setPen(pen)
         p.drawLine(QtCore.QPointF(x, low), QtCore.QPointF(x, h))
@@ -542,7 +542,7 @@ class FormingVolumeItem(_FormingItem):
         if self.index is None:
             return
         o, _h, _low, c, v = self._ohlcv
-        pen, brush = self._palette.for_bar(o, c)
+        pen, brush = self.palette.for_bar(o, c)
         half = BODY_WIDTH / 2
         p.setPen(pen)
         p.setBrush(brush)

@@ -116,23 +116,21 @@ class ChartRuleEditor(QObject):
         line = self._chart.level_layer.line_for(rule_id, field)
         if line is not None and value == line.saved_value:
             return  # put back where it was: nothing to save
-        problem = self._problem(rule, field, value)
-        if problem is not None:
-            self._refuse(problem)
-            return
-        edit = ChartEdit(rule_id, field, value)
-        self._pending.add(edit)
-        self._save(edit, moved_level(rule, field, value), rule_id)
+        self._submit(ChartEdit(rule_id, field, value), moved_level(rule, field, value), rule)
 
     def _problem(self, rule: Rule, field: str, value: float) -> str | None:
         """Why the rule with this level would be refused (the validator's reason)."""
-        data = rule.to_dict()
-        data.update(moved_level(rule, field, value))
-        try:
-            validate_rule(data)
-        except RuleValidationError as error:
-            return refusal_text(error)
-        return None
+        return _refusal({**rule.to_dict(), **moved_level(rule, field, value)})
+
+    def _submit(self, edit: ChartEdit, changes: dict[str, Any], rule: Rule | None) -> None:
+        """Validate ``rule`` with ``changes`` (or the new rule ``changes`` describes) here,
+        so a refusal snaps back at once; only then ask the worker to store it."""
+        problem = _refusal({**rule.to_dict(), **changes} if rule is not None else changes)
+        if problem is not None:
+            self._refuse(problem)
+            return
+        self._pending.add(edit)
+        self._save(edit, changes, edit.rule_id)
 
     def _refuse(self, reason: str) -> None:
         self._chart.reset_levels()
@@ -208,16 +206,7 @@ class ChartRuleEditor(QObject):
         changes: dict[str, Any] = moved_level(rule, field, price)
         if field == "cross_level" and rule.cross_level is None:
             changes["cross_direction"] = self._cross_direction(rule.stock_code, price).value
-        data = rule.to_dict()
-        data.update(changes)
-        try:
-            validate_rule(data)
-        except RuleValidationError as error:
-            self._refuse(refusal_text(error))
-            return
-        edit = ChartEdit(rule.id, field, price)
-        self._pending.add(edit)
-        self._save(edit, changes, rule.id)
+        self._submit(ChartEdit(rule.id, field, price), changes, rule)
 
     def new_rule(self, symbol: str, field: str, price: float) -> None:
         """A new rule for ``symbol`` with just this level; long or short from the price.
@@ -246,14 +235,7 @@ class ChartRuleEditor(QObject):
             template = (self.tr("%1 stop-loss %2") if field == "stop_loss"
                         else self.tr("%1 take-profit %2"))
             data["task_name"] = template.replace("%1", label).replace("%2", shown)
-        try:
-            validate_rule(data)
-        except RuleValidationError as error:
-            self._refuse(refusal_text(error))
-            return
-        edit = ChartEdit(None, field, price)
-        self._pending.add(edit)
-        self._save(edit, data, None)
+        self._submit(ChartEdit(None, field, price), data, None)
 
     def _cross_direction(self, symbol: str, price: float) -> CrossDirection:
         """A crossing level above the price waits for a move up, one below for a move down."""
@@ -261,3 +243,12 @@ class ChartRuleEditor(QObject):
         if last is None or last == price:
             return CrossDirection.EITHER
         return CrossDirection.UP if price > last else CrossDirection.DOWN
+
+
+def _refusal(data: dict[str, Any]) -> str | None:
+    """The validator's reason, translated, why ``data`` is not a valid rule (None if it is)."""
+    try:
+        validate_rule(data)
+    except RuleValidationError as error:
+        return refusal_text(error)
+    return None

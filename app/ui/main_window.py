@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import AlertKind, Bar, TaskStatus, Tick
+from app.core.models import AlertFired, Bar, TaskStatus, Tick
 from app.feeds.base import Instrument
 from app.feeds.demo import DemoFeed
 from app.market.bars import BarSeries
@@ -49,13 +49,13 @@ from app.ui.alert_history import AlertHistoryPanel
 from app.ui.chart import AlertMark, CandleChart, LevelSet
 from app.ui.chart_rules import ChartRuleEditor
 from app.ui.feed_health import FeedHealthPanel, StaleBanner, health_summary, panel_title, stale_text
-from app.ui.formatting import format_price, kind_label
+from app.ui.formatting import alert_receipt
 from app.ui.i18n import AUTO
 from app.ui.monitor_panel import MonitorPanel
 from app.ui.popup import PopupManager
 from app.ui.preferences import RESTART_KEYS, PreferencesDialog
 from app.ui.rule_text import paused_notice, timeframe_label
-from app.ui.settings import CHART_TIMEFRAMES, DEMO_SPEEDS, AppSettings
+from app.ui.settings import CHART_TIMEFRAMES, DEMO_SPEEDS, AppSettings, demo_speed_index
 from app.ui.sound import AlertSound, SoundRepeater
 from app.ui.symbol_search import SymbolSearchBox
 from app.ui.tray import MUTE_MINUTES, AlertTray
@@ -232,8 +232,7 @@ class MainWindow(QMainWindow):
         self.speed_box = QComboBox()
         for speed in SPEEDS:
             self.speed_box.addItem(f"{speed:g}×", speed)
-        current = min(SPEEDS, key=lambda s: abs(s - self.settings.demo_speed))
-        self.speed_box.setCurrentIndex(SPEEDS.index(current))
+        self.speed_box.setCurrentIndex(demo_speed_index(self.settings.demo_speed))
         self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
         self.speed_actions = [separator, label, bar.addWidget(self.speed_box)]
 
@@ -575,8 +574,7 @@ class MainWindow(QMainWindow):
             self.worker.symbol_alerts_requested.emit(symbol)
 
     def _on_symbol_alerts(self, symbol: str, records: Sequence[AlertRecord]) -> None:
-        marks = [self._mark(r.event_time.timestamp(), r.price, r.kind, r.task_name, r.id)
-                 for r in records]
+        marks = [self._mark(r.event_time, r, r.id) for r in records]
         known = {m.alert_id for m in marks}
         # Alerts that fired after the query was answered are kept.
         marks += [m for m in self._alert_marks.get(symbol, []) if m.alert_id not in known]
@@ -585,10 +583,9 @@ class MainWindow(QMainWindow):
             self.chart.set_alert_marks(marks)
 
     @staticmethod
-    def _mark(epoch: float, price: float, kind: AlertKind, task: str,
-              alert_id: int | None) -> AlertMark:
-        return AlertMark(epoch, price, kind, f"{kind_label(kind)} · {task}\n{format_price(price)}",
-                         alert_id)
+    def _mark(when: datetime, alert: AlertFired | AlertRecord, alert_id: int | None) -> AlertMark:
+        """A chart marker whose hover text is the alert's receipt."""
+        return AlertMark(when.timestamp(), alert.price, alert.kind, alert_receipt(alert), alert_id)
 
     def show_alert_on_chart(self, stock_code: str, epoch: float) -> None:
         """Bring the window up on ``stock_code``'s chart, centred on the alert's bar."""
@@ -643,8 +640,7 @@ class MainWindow(QMainWindow):
         for item in stored:
             alert = item.alert
             marks = self._alert_marks.setdefault(alert.stock_code, [])
-            marks.append(self._mark(alert.time.timestamp(), alert.price, alert.kind,
-                                    alert.task_name, item.id))
+            marks.append(self._mark(alert.time, alert, item.id))
             if alert.stock_code == self.current_symbol:
                 self.chart.set_alert_marks(marks)
             if alert.task_id is not None and alert.task_id not in notify_ids:
@@ -802,8 +798,7 @@ class MainWindow(QMainWindow):
         if "tray_balloons" in keys:
             self.tray.balloons = s.tray_balloons
         if "demo_speed" in keys:
-            current = min(SPEEDS, key=lambda v: abs(v - s.demo_speed))
-            self.speed_box.setCurrentIndex(SPEEDS.index(current))
+            self.speed_box.setCurrentIndex(demo_speed_index(s.demo_speed))
         if "chart_timeframe" in keys:
             self.set_timeframe(s.chart_timeframe)
         if "up_color_convention" in keys:

@@ -49,6 +49,7 @@ from app.ui.settings import (
     STOP_LOSS_REPEAT_RANGE,
     UP_COLOR_CONVENTIONS,
     AppSettings,
+    demo_speed_index,
 )
 from app.ui.symbol_search import ERROR_STYLE, fill
 
@@ -343,8 +344,7 @@ class PreferencesDialog(QDialog):
     # ----- state ------------------------------------------------------------------
     def _load(self) -> None:
         s = self._settings
-        nearest = min(DEMO_SPEEDS, key=lambda speed: abs(speed - s.demo_speed))
-        self.speed_combo.setCurrentIndex(DEMO_SPEEDS.index(nearest))
+        self.speed_combo.setCurrentIndex(demo_speed_index(s.demo_speed))
         self.sound_check.setChecked(s.sound_enabled)
         self.repeat_check.setChecked(s.stop_loss_repeat)
         self.repeat_spin.setValue(s.stop_loss_repeat_s)

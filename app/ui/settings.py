@@ -472,6 +472,12 @@ class AppSettings:
         self._qs.setValue(key, int(value))
 
 
+def demo_speed_index(speed: float) -> int:
+    """Where a stored speed (any positive number, e.g. a hand-edited 3) sits among the
+    speeds offered: the nearest of ``DEMO_SPEEDS``."""
+    return min(range(len(DEMO_SPEEDS)), key=lambda i: abs(DEMO_SPEEDS[i] - speed))
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
