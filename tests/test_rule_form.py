@@ -360,6 +360,18 @@ def test_refusal_from_the_worker_outlines_the_mode_parameter(panel: MonitorPanel
     assert panel.message.text().startswith("K线周期：该市场没有 4小时 K线")
 
 
+def test_a_refusal_of_someone_elses_save_leaves_the_form_alone(
+    panel: MonitorPanel, chinese: Any
+) -> None:
+    """A level dragged on the chart is refused where it was dragged, not in the form."""
+    with pytest.raises(RuleValidationError) as info:
+        validate_rule({"task_name": "x", "stock_code": "600519.SH", "stop_loss": 10,
+                       "take_profit": 5})
+    panel.show_message("")
+    panel.on_rule_refused(object(), info.value)  # a token the panel never sent
+    assert panel.message.text() == "" and not outlined(panel.form.stop_loss)
+
+
 def test_no_condition_outlines_the_main_condition_boxes(qtbot: Any, panel: MonitorPanel) -> None:
     type_into(qtbot, panel.form, task_name="empty")
     assert not panel.submit()

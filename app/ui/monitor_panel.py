@@ -1028,7 +1028,11 @@ class MonitorPanel(QWidget):
         self._update_buttons()
 
     def on_rule_refused(self, token: Any, error: RuleValidationError) -> None:
-        """A save (token) or a start (token None) was refused by the service."""
+        """A save (token) or a start (token None) was refused by the service. Saves the
+        panel did not ask for (a level dragged on the chart) are answered where they came
+        from; marking a form field for them would point at a rule nobody is editing."""
+        if token is not None and token not in self._pending:
+            return
         self._pending.pop(token, None)
         self.show_refusal(error)
 
