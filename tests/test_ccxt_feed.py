@@ -219,6 +219,9 @@ def _run_outage(rig: Rig, break_it: Callable[[], None], heal: Callable[[], None]
     rig.wait(lambda: len(rig.stop_alerts()) >= 1, 20, "the stop crossed in the outage was never reported")
     last = _outage_minutes(rig)[1]
     rig.wait(lambda: rig.minute_counts()[last] > 0, 10, "the clock never closed the last minute")
+    # The live check below starts at the first trade after the heal; on a loaded machine the
+    # backfill and the clock can finish before that trade is in.
+    rig.wait(lambda: len(rig.seen.ticks) > rig.healed_at, 10, "no trade after the feed came back")
     time.sleep(0.3)
 
 
