@@ -301,12 +301,19 @@ def test_disconnect_mid_session_reconnects_resubscribes_and_backfills(rig_factor
     new_seqs = set(rig.feed.subscriptions().values())
     assert new_seqs and not new_seqs & old_seqs  # every subscription issued again
     rig.minutes(2)
-    rig.wait(lambda: rig.pipeline.gaps.counts().open.gaps == 0 and bool(rig.backfilled), 20,
-             "the outage was not backfilled")
+
+    def missing() -> list[float]:
+        counts = rig.minute_counts(PINGAN)
+        starts = sorted(counts)
+        expected = [starts[0] + 60 * i for i in range(int((starts[-1] - starts[0]) // 60) + 1)]
+        return [m for m in expected if not counts[m]]
+
+    # A gap is found only when the bar after it closes, so "no open gap" can hold while the
+    # last outage minute is still on its way from the backfill worker: wait for all of them.
+    rig.wait(lambda: rig.pipeline.gaps.counts().open.gaps == 0 and bool(rig.backfilled)
+             and not missing(), 20, "the outage was not backfilled")
+    assert missing() == []  # every minute is there …
     counts = rig.minute_counts(PINGAN)
-    starts = sorted(counts)
-    expected = [starts[0] + 60 * i for i in range(int((starts[-1] - starts[0]) // 60) + 1)]
-    assert [m for m in expected if not counts[m]] == []  # every minute is there …
     assert {m: n for m, n in counts.items() if n > 1} == {}  # … exactly once
     stops = [a for a in rig.alerts if a.kind.value == "stop_loss"]
     assert len(stops) == 1 and stops[0].source is AlertSource.BACKFILL
